@@ -1,0 +1,1 @@
+export { HealthController, checkDatabase, createVerticalHealthController } from './health';

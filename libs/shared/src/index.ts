@@ -1,0 +1,37 @@
+// Public API of @trellis/shared: the service kernel every vertical and the API server build on.
+// Test helpers are a separate entry point, `@trellis/shared/testing`.
+export { APP_CONFIG, ConfigError, ConfigModule, loadConfig } from './config';
+export type { AppConfig, ConfigIssue } from './config';
+export {
+  DatabaseModule,
+  EmbeddedPostgres,
+  KERNEL_MIGRATIONS,
+  ProjectionCheckpoint,
+  ProjectionCheckpoints,
+  baseDataSourceOptions,
+  bigintColumn,
+  openDataSource,
+} from './database';
+export type { DatabaseModuleOptions, EmbeddedPostgresOptions, MigrationClass } from './database';
+export {
+  ConflictError,
+  DomainError,
+  MalformedRequestError,
+  NotFoundError,
+  PROBLEM_CONTENT_TYPE,
+  PayloadTooLargeError,
+  ProblemDetailsFilter,
+  UnavailableError,
+  ValidationFailedError,
+  createValidationPipe,
+  fieldError,
+  problemType,
+  toFieldErrors,
+} from './errors';
+export type { FieldError, ProblemDetails, ProblemExtensions } from './errors';
+export { HealthController, checkDatabase, createVerticalHealthController } from './health';
+export { REQUEST_ID_HEADER, createLoggingModule, requestIdOf } from './logging';
+export { OPENAPI_JSON_PATH, OPENAPI_PATH, setupOpenApi } from './openapi';
+export type { OpenApiOptions } from './openapi';
+export { JSON_BODY_LIMIT, ServiceModule, createServiceApp, runService } from './service';
+export type { ServiceAppOptions, ServiceOptions, VerticalDescriptor } from './service';

@@ -1,0 +1,1 @@
+export { REQUEST_ID_HEADER, createLoggingModule, requestIdOf } from './logging.module';
