@@ -1,0 +1,1 @@
+export { ALL_VERTICALS } from './verticals';

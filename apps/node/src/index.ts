@@ -1,0 +1,2 @@
+export { runCli } from './cli';
+export { CONTRACTS, DuplicateContractError, contractRegistry } from './contracts';
