@@ -4,7 +4,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const dirs = ['libs', 'apps'].flatMap((top) =>
-  fs.readdirSync(path.join(__dirname, top)).flatMap((name) => [`${top}/${name}`, `${top}/${name}/contract`]),
+  fs
+    .readdirSync(path.join(__dirname, top))
+    .flatMap((name) => [`${top}/${name}`, `${top}/${name}/contract`]),
 );
 module.exports = {
   projects: [...dirs, 'tools']

@@ -4,7 +4,8 @@ import { AntiCounterfeitModule } from './anti-counterfeit.module';
 
 export const antiCounterfeitVertical: VerticalDescriptor = {
   name: 'anti-counterfeit',
-  description: 'Food and drug traceability: batches, unique product codes, supply-chain events and consumer scans',
+  description:
+    'Food and drug traceability: batches, unique product codes, supply-chain events and consumer scans',
   module: AntiCounterfeitModule,
   contract: antiCounterfeitContract,
   migrations: [],

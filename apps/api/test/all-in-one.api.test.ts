@@ -20,7 +20,9 @@ describe('all-in-one API server', () => {
       'gov-directory',
     ]);
     for (const vertical of ALL_VERTICALS) {
-      const res = await request(t.app.getHttpServer()).get(`/api/${vertical.name}/health`).expect(200);
+      const res = await request(t.app.getHttpServer())
+        .get(`/api/${vertical.name}/health`)
+        .expect(200);
       expect(res.body).toEqual({
         status: 'ok',
         vertical: vertical.name,
@@ -32,7 +34,9 @@ describe('all-in-one API server', () => {
 
   it('liveness_andReadiness', async () => {
     await request(t.app.getHttpServer()).get('/api/health').expect(200, { status: 'ok' });
-    await request(t.app.getHttpServer()).get('/api/ready').expect(200, { status: 'ok', database: 'up' });
+    await request(t.app.getHttpServer())
+      .get('/api/ready')
+      .expect(200, { status: 'ok', database: 'up' });
   });
 
   it('servesOneOpenApiDocument_coveringEveryVertical', async () => {
@@ -42,7 +46,9 @@ describe('all-in-one API server', () => {
     expect(doc.body.openapi).toMatch(/^3\./);
     const paths = Object.keys(doc.body.paths as Record<string, unknown>);
     for (const vertical of ALL_VERTICALS) expect(paths).toContain(`/api/${vertical.name}/health`);
-    expect(paths).toEqual(expect.arrayContaining(['/api/health', '/api/ready', '/api/invoice/quotes']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['/api/health', '/api/ready', '/api/invoice/quotes']),
+    );
     expect(doc.body.components.schemas.Problem.required).toContain('type');
     expect((doc.body.tags as { name: string }[]).map((tag) => tag.name)).toEqual(
       ALL_VERTICALS.map((v) => v.name),
@@ -50,9 +56,15 @@ describe('all-in-one API server', () => {
   });
 
   it('unknownRoute_isProblemJson404', async () => {
-    const res = await request(t.app.getHttpServer()).get('/api/no-such-vertical/things').expect(404);
+    const res = await request(t.app.getHttpServer())
+      .get('/api/no-such-vertical/things')
+      .expect(404);
     expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
-    expect(res.body).toMatchObject({ status: 404, title: 'Not Found', instance: '/api/no-such-vertical/things' });
+    expect(res.body).toMatchObject({
+      status: 404,
+      title: 'Not Found',
+      instance: '/api/no-such-vertical/things',
+    });
   });
 
   it('requestId_isEchoed_loggedAndInProblems', async () => {

@@ -4,7 +4,8 @@ import { CopyrightModule } from './copyright.module';
 
 export const copyrightVertical: VerticalDescriptor = {
   name: 'copyright',
-  description: 'Copyright deposit: works registered with their fingerprints, certificates and infringement evidence',
+  description:
+    'Copyright deposit: works registered with their fingerprints, certificates and infringement evidence',
   module: CopyrightModule,
   contract: copyrightContract,
   migrations: [],

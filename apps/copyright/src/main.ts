@@ -1,4 +1,9 @@
 import { runService } from '@trellis/shared';
 import { copyrightVertical } from './index';
 
-void runService({ service: 'copyright', title: 'Trellis copyright deposit API', verticals: [copyrightVertical], defaultPort: 3103 });
+void runService({
+  service: 'copyright',
+  title: 'Trellis copyright deposit API',
+  verticals: [copyrightVertical],
+  defaultPort: 3103,
+});

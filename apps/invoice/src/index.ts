@@ -4,7 +4,8 @@ import { InvoiceModule } from './invoice.module';
 
 export const invoiceVertical: VerticalDescriptor = {
   name: 'invoice',
-  description: 'E-invoices: issue tied to payment, claim, reimburse exactly once, tax-bureau supervision',
+  description:
+    'E-invoices: issue tied to payment, claim, reimburse exactly once, tax-bureau supervision',
   module: InvoiceModule,
   contract: invoiceContract,
   migrations: [],

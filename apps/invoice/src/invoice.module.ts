@@ -8,7 +8,10 @@ import { QuoteInvoiceHttpController } from './quote-invoice/quote-invoice.http.c
 /** E-invoices: issued at payment, claimed, reimbursed exactly once, supervised by the tax bureau. */
 @Module({
   imports: [CqrsModule],
-  controllers: [createVerticalHealthController('invoice', invoiceContract), QuoteInvoiceHttpController],
+  controllers: [
+    createVerticalHealthController('invoice', invoiceContract),
+    QuoteInvoiceHttpController,
+  ],
   providers: [QuoteInvoiceHandler],
 })
 export class InvoiceModule {}

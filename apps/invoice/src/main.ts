@@ -1,4 +1,9 @@
 import { runService } from '@trellis/shared';
 import { invoiceVertical } from './index';
 
-void runService({ service: 'invoice', title: 'Trellis e-invoice API', verticals: [invoiceVertical], defaultPort: 3101 });
+void runService({
+  service: 'invoice',
+  title: 'Trellis e-invoice API',
+  verticals: [invoiceVertical],
+  defaultPort: 3101,
+});

@@ -4,7 +4,8 @@ import { JudicialEvidenceModule } from './judicial-evidence.module';
 
 export const judicialEvidenceVertical: VerticalDescriptor = {
   name: 'judicial-evidence',
-  description: 'Judicial evidence: digests of evidence notarised, evidence chains, court verification',
+  description:
+    'Judicial evidence: digests of evidence notarised, evidence chains, court verification',
   module: JudicialEvidenceModule,
   contract: judicialEvidenceContract,
   migrations: [],

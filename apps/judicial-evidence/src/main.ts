@@ -1,4 +1,9 @@
 import { runService } from '@trellis/shared';
 import { judicialEvidenceVertical } from './index';
 
-void runService({ service: 'judicial-evidence', title: 'Trellis judicial evidence API', verticals: [judicialEvidenceVertical], defaultPort: 3105 });
+void runService({
+  service: 'judicial-evidence',
+  title: 'Trellis judicial evidence API',
+  verticals: [judicialEvidenceVertical],
+  defaultPort: 3105,
+});

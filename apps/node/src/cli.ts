@@ -11,7 +11,11 @@ commands:
  * genesis) come with the node issue; what exists today is listed in USAGE.
  * @returns the process exit status.
  */
-export function runCli(args: readonly string[], out: (text: string) => void, err: (text: string) => void): number {
+export function runCli(
+  args: readonly string[],
+  out: (text: string) => void,
+  err: (text: string) => void,
+): number {
   const [command, ...rest] = args;
   if (command === undefined || command === 'help' || command === '--help') {
     out(USAGE);

@@ -6,7 +6,11 @@ import { CONTRACTS, DuplicateContractError, contractRegistry, runCli } from '../
 function run(args: string[]) {
   let out = '';
   let err = '';
-  const status = runCli(args, (t) => (out += t), (t) => (err += t));
+  const status = runCli(
+    args,
+    (t) => (out += t),
+    (t) => (err += t),
+  );
   return { status, out, err };
 }
 

@@ -4,7 +4,8 @@ import { SupplyFinanceModule } from './supply-finance.module';
 
 export const supplyFinanceVertical: VerticalDescriptor = {
   name: 'supply-finance',
-  description: 'Supply-chain finance: receivable certificates issued by core enterprises, split, transferred and discounted',
+  description:
+    'Supply-chain finance: receivable certificates issued by core enterprises, split, transferred and discounted',
   module: SupplyFinanceModule,
   contract: supplyFinanceContract,
   migrations: [],

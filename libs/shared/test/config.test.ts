@@ -60,7 +60,9 @@ describe('loadConfig', () => {
       message = (error as Error).message;
     }
     expect(message).toContain('PORT');
-    expect(message).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+    expect(message).toContain(
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    );
     expect(message).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL');
     expect(message).not.toContain('hunter2');
   });

@@ -10,7 +10,12 @@ import {
   baseDataSourceOptions,
   openDataSource,
 } from '@trellis/shared';
-import { type TestDatabase, createTestDatabase, testConfig, testDatabaseKinds } from '@trellis/shared/testing';
+import {
+  type TestDatabase,
+  createTestDatabase,
+  testConfig,
+  testDatabaseKinds,
+} from '@trellis/shared/testing';
 import type { DataSource, DataSourceOptions } from 'typeorm';
 
 /** Opens the database at `url` as a service does: kernel entities, migrations run. */
@@ -72,7 +77,9 @@ describe.each(testDatabaseKinds())('database module on %s', (kind) => {
     await expect(
       ds.query("INSERT INTO projection_checkpoint (name, height) VALUES ('ok', -2)"),
     ).rejects.toThrow(/check constraint/);
-    expect(await ds.query("SELECT * FROM projection_checkpoint WHERE name IN ('ok', 'Bad Name')")).toEqual([]);
+    expect(
+      await ds.query("SELECT * FROM projection_checkpoint WHERE name IN ('ok', 'Bad Name')"),
+    ).toEqual([]);
   });
 
   it('failedTransaction_changesNothing', async () => {
@@ -84,9 +91,11 @@ describe.each(testDatabaseKinds())('database module on %s', (kind) => {
       }),
     ).rejects.toThrow('half-way');
     expect(await checkpoints.height(ds.manager, 'rolled-back')).toBe(-1n);
-    expect(await ds.query("SELECT count(*)::int AS n FROM projection_checkpoint WHERE name = 'rolled-back'")).toEqual([
-      { n: 0 },
-    ]);
+    expect(
+      await ds.query(
+        "SELECT count(*)::int AS n FROM projection_checkpoint WHERE name = 'rolled-back'",
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('twoConcurrentTransactions_updatingOneRow_keepBothUpdates', async () => {

@@ -18,14 +18,23 @@ describe('error model', () => {
         children: [
           {
             property: '1',
-            children: [{ property: 'quantity', constraints: { isInt: 'quantity must be an integer number' } }],
+            children: [
+              {
+                property: 'quantity',
+                constraints: { isInt: 'quantity must be an integer number' },
+              },
+            ],
           },
         ],
       },
       { property: 'currency', constraints: { matches: 'currency must be an ISO 4217 code' } },
     ] as ValidationError[];
     expect(toFieldErrors(errors)).toEqual([
-      { field: 'lines[1].quantity', pointer: '#/lines/1/quantity', message: 'must be an integer number' },
+      {
+        field: 'lines[1].quantity',
+        pointer: '#/lines/1/quantity',
+        message: 'must be an integer number',
+      },
       { field: 'currency', pointer: '#/currency', message: 'must be an ISO 4217 code' },
     ]);
   });

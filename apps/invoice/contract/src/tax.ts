@@ -52,7 +52,8 @@ function divideRoundHalfUp(numerator: bigint, denominator: bigint): bigint {
 
 export function taxLine(line: TaxLine, field = 'line'): TaxedLine {
   if (line.quantity <= 0n) throw new TaxInputError(`${field}.quantity`, 'must be positive');
-  if (line.unitPriceMinor < 0n) throw new TaxInputError(`${field}.unitPriceMinor`, 'must not be negative');
+  if (line.unitPriceMinor < 0n)
+    throw new TaxInputError(`${field}.unitPriceMinor`, 'must not be negative');
   if (line.taxRateBasisPoints < 0n || line.taxRateBasisPoints > BASIS_POINTS) {
     throw new TaxInputError(`${field}.taxRateBasisPoints`, 'must be from 0 to 10000');
   }

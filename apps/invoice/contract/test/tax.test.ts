@@ -13,7 +13,11 @@ describe('invoice tax arithmetic', () => {
     // 1 × 0.49 at 13 % = 6.37 fen → 6
     expect(taxLine(line(1, 49, 1300)).taxMinor).toBe(6n);
     // 3 × 33.33 at 6 % = 599.94 fen → 600
-    expect(taxLine(line(3, 3333, 600))).toEqual({ netMinor: 9999n, taxMinor: 600n, grossMinor: 10599n });
+    expect(taxLine(line(3, 3333, 600))).toEqual({
+      netMinor: 9999n,
+      taxMinor: 600n,
+      grossMinor: 10599n,
+    });
   });
 
   it('totals_areSumsOfRoundedLines_notReRounded', () => {

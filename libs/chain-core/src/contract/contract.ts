@@ -42,7 +42,10 @@ export interface ContractContext {
   emit(event: ContractEvent): void;
 }
 
-export type ContractMethod<Args = never, Result = void> = (ctx: ContractContext, args: Args) => Result;
+export type ContractMethod<Args = never, Result = void> = (
+  ctx: ContractContext,
+  args: Args,
+) => Result;
 
 export interface ContractDefinition {
   /** Lower-case identifier, also the vertical's URL segment, e.g. `invoice`. */
@@ -82,10 +85,7 @@ export function defineContract<T extends ContractDefinition>(definition: T): Rea
   }
   for (const [method, fn] of Object.entries(definition.methods)) {
     if (!METHOD.test(method)) {
-      throw new ContractDefinitionError(
-        `methods.${method}`,
-        `name must match ${METHOD.source}`,
-      );
+      throw new ContractDefinitionError(`methods.${method}`, `name must match ${METHOD.source}`);
     }
     if (typeof fn !== 'function') {
       throw new ContractDefinitionError(`methods.${method}`, 'must be a function');

@@ -46,9 +46,7 @@ export interface ConfigIssue {
 
 export class ConfigError extends Error {
   constructor(readonly issues: readonly ConfigIssue[]) {
-    super(
-      `invalid configuration: ${issues.map((i) => `${i.variable} ${i.message}`).join('; ')}`,
-    );
+    super(`invalid configuration: ${issues.map((i) => `${i.variable} ${i.message}`).join('; ')}`);
     this.name = 'ConfigError';
   }
 }
@@ -68,7 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       parsed.error.issues.map((issue) => ({
         variable: issue.path.join('.'),
-        message: issue.code === 'invalid_value' ? `must be one of ${describeValues(issue)}` : issue.message,
+        message:
+          issue.code === 'invalid_value'
+            ? `must be one of ${describeValues(issue)}`
+            : issue.message,
       })),
     );
   }

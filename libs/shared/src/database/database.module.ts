@@ -12,7 +12,9 @@ import { ProjectionCheckpoints } from './projection-checkpoints';
 export type MigrationClass = new () => object;
 
 /** Migrations of the kernel's own tables, run before any vertical's. */
-export const KERNEL_MIGRATIONS: readonly MigrationClass[] = [CreateProjectionCheckpoint1763600000000];
+export const KERNEL_MIGRATIONS: readonly MigrationClass[] = [
+  CreateProjectionCheckpoint1763600000000,
+];
 
 export interface DatabaseModuleOptions {
   readonly config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'TRELLIS_DATA_DIR'>;

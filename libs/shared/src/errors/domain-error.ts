@@ -46,10 +46,9 @@ export class ValidationFailedError extends DomainError {
   readonly status = 400;
 
   constructor(readonly errors: readonly FieldError[]) {
-    super(
-      errors.map((e) => `${e.field}: ${e.message}`).join('; ') || 'the request is invalid',
-      { errors },
-    );
+    super(errors.map((e) => `${e.field}: ${e.message}`).join('; ') || 'the request is invalid', {
+      errors,
+    });
   }
 }
 

@@ -8,7 +8,12 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { DomainError, MalformedRequestError, PayloadTooLargeError, problemType } from './domain-error';
+import {
+  DomainError,
+  MalformedRequestError,
+  PayloadTooLargeError,
+  problemType,
+} from './domain-error';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -106,7 +111,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return new PayloadTooLargeError('the request body exceeds the size limit');
     }
     if (parserError.status === 400) {
-      return new MalformedRequestError(`the request body could not be parsed: ${parserError.message}`);
+      return new MalformedRequestError(
+        `the request body could not be parsed: ${parserError.message}`,
+      );
     }
     return undefined;
   }

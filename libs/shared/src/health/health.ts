@@ -1,5 +1,11 @@
 import { Controller, Get, HttpCode, type Type } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ContractDefinition } from '@trellis/chain-core';
 import type { DataSource } from 'typeorm';
@@ -12,7 +18,12 @@ export async function checkDatabase(dataSource: DataSource): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new UnavailableError(`the database did not answer within ${DATABASE_CHECK_TIMEOUT_MS} ms`)),
+      () =>
+        reject(
+          new UnavailableError(
+            `the database did not answer within ${DATABASE_CHECK_TIMEOUT_MS} ms`,
+          ),
+        ),
       DATABASE_CHECK_TIMEOUT_MS,
     );
   });
@@ -76,7 +87,10 @@ class VerticalHealthDto {
  * service speaks and whether its read-model database answers. One class per vertical, so that
  * each vertical module owns its own controller (and its OpenAPI tag).
  */
-export function createVerticalHealthController(vertical: string, contract: ContractDefinition): Type<unknown> {
+export function createVerticalHealthController(
+  vertical: string,
+  contract: ContractDefinition,
+): Type<unknown> {
   @ApiTags(vertical)
   @Controller('health')
   class VerticalHealthController {

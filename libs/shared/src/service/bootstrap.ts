@@ -21,13 +21,13 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<INes
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
   setupOpenApi(app, {
     title: options.title,
-    description:
-      'Trellis services. Errors are RFC 9457 problem+json; see the Problem schema.',
+    description: 'Trellis services. Errors are RFC 9457 problem+json; see the Problem schema.',
     version: '0.1.0',
     tags: options.verticals.map((v) => ({ name: v.name, description: v.description })),
   });
@@ -55,6 +55,8 @@ export async function runService(
   const app = await createServiceApp({ ...options, config });
   const port = config.PORT ?? options.defaultPort;
   await app.listen(port, config.HOST);
-  app.get(Logger).log(`${options.service} listening on ${await app.getUrl()} (OpenAPI at /api/docs)`);
+  app
+    .get(Logger)
+    .log(`${options.service} listening on ${await app.getUrl()} (OpenAPI at /api/docs)`);
   return app;
 }

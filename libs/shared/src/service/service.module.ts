@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module, type BeforeApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE, RouterModule } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { type AppConfig, ConfigModule } from '../config';
@@ -23,7 +23,13 @@ export interface ServiceOptions {
  * readiness, and each vertical mounted under `/api/<vertical>`.
  */
 @Module({})
-export class ServiceModule {
+export class ServiceModule implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('Service');
+
+  beforeApplicationShutdown(signal?: string): void {
+    this.logger.log(`stopping${signal ? ` on ${signal}` : ''}`);
+  }
+
   static forRoot(options: ServiceOptions): DynamicModule {
     const { config, service, verticals } = options;
     return {

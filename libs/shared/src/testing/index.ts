@@ -1,9 +1,5 @@
 // Test helpers of the service kernel: `@trellis/shared/testing`. Not for production code.
 export { createTestApp, testConfig } from './test-app';
 export type { TestApp } from './test-app';
-export {
-  createTestDatabase,
-  defaultTestDatabaseKind,
-  testDatabaseKinds,
-} from './test-database';
+export { createTestDatabase, defaultTestDatabaseKind, testDatabaseKinds } from './test-database';
 export type { TestDatabase, TestDatabaseKind } from './test-database';

@@ -53,7 +53,9 @@ export async function createTestDatabase(
     kind,
     url: url.toString(),
     drop: async () => {
-      await withClient(server, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await withClient(server, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      );
     },
   };
 }

@@ -1,0 +1,184 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const ROOT = join(__dirname, '..', '..');
+const PORTAL_DIR = join(ROOT, 'apps', 'portal');
+const NEXT_BIN = join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+/** A process of the local stack: how to start it and how to know it is ready. */
+export interface ServiceSpec {
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly readyUrl: string;
+}
+
+export interface StackOptions {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly apiPort: number;
+  readonly portalPort: number;
+}
+
+/** The processes `npm start` runs today: the all-in-one API server and the portal. */
+export function stackServices(options: StackOptions): ServiceSpec[] {
+  const api = `http://${options.host}:${options.apiPort}`;
+  return [
+    {
+      name: 'api',
+      args: ['--require', '@swc-node/register', join(ROOT, 'apps', 'api', 'src', 'main.ts')],
+      cwd: ROOT,
+      env: {
+        HOST: options.host,
+        PORT: String(options.apiPort),
+        TRELLIS_DATA_DIR: options.dataDir,
+        NODE_ENV: 'production',
+      },
+      readyUrl: `${api}/api/ready`,
+    },
+    {
+      name: 'portal',
+      args: [NEXT_BIN, 'start', '--port', String(options.portalPort), '--hostname', options.host],
+      cwd: PORTAL_DIR,
+      env: { TRELLIS_API_URL: api, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+      readyUrl: `http://${options.host}:${options.portalPort}/`,
+    },
+  ];
+}
+
+/** Fails with a clear message if `port` is taken, before anything is started. */
+export async function assertPortFree(host: string, port: number, variable: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} on ${host} is in use: stop what uses it or set ${variable}`
+            : `cannot listen on ${host}:${port}: ${error.message}`,
+        ),
+      ),
+    );
+    server.listen(port, host, () => server.close(() => resolve()));
+  });
+}
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path)
+    .filter((name) => name !== 'node_modules' && name !== '.next' && name !== 'test')
+    .reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stat.mtimeMs);
+}
+
+/** True when the portal has no production build, or a source is newer than the build. */
+export function portalBuildIsStale(): boolean {
+  const buildId = join(PORTAL_DIR, '.next', 'BUILD_ID');
+  if (!existsSync(buildId)) return true;
+  return newestMtime(PORTAL_DIR) > statSync(buildId).mtimeMs;
+}
+
+/** Runs `next build` for the portal, its output going to `log`. */
+export async function buildPortal(log: string): Promise<void> {
+  const child = spawn(process.execPath, [NEXT_BIN, 'build'], {
+    cwd: PORTAL_DIR,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = createWriteStream(log);
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) {
+    throw new Error(`the portal build failed (exit ${code}); see ${relative(process.cwd(), log)}`);
+  }
+}
+
+/** A running child: its own process group, so that stopping it stops everything it started. */
+export class RunningService {
+  readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly spec: ServiceSpec,
+    readonly child: ChildProcess,
+    readonly log: string,
+  ) {
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code, signal) => resolve(signal ? null : code)),
+    );
+  }
+
+  static async start(spec: ServiceSpec, logDir: string): Promise<RunningService> {
+    const log = join(logDir, `${spec.name}.log`);
+    const out = createWriteStream(log, { flags: 'a' });
+    await new Promise((resolve) => out.once('open', resolve));
+    const child = spawn(process.execPath, spec.args, {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', out, out],
+      detached: true,
+    });
+    return new RunningService(spec, child, log);
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Polls the readiness URL until it answers 2xx, the process dies, or `timeoutMs` passes. */
+  async waitReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`${this.spec.name} exited while starting`);
+      try {
+        const res = await fetch(this.spec.readyUrl, { signal: AbortSignal.timeout(2000) });
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(250);
+    }
+    throw new Error(
+      `${this.spec.name} was not ready within ${timeoutMs / 1000} s (${this.spec.readyUrl})`,
+    );
+  }
+
+  /** SIGTERM to the whole process group; SIGKILL if it has not exited after `graceMs`. */
+  async stop(graceMs: number): Promise<void> {
+    if (!this.running || this.child.pid === undefined) return;
+    signalGroup(this.child.pid, 'SIGTERM');
+    const timedOut = await Promise.race([
+      this.exited.then(() => false),
+      sleep(graceMs, undefined, { ref: false }).then(() => true),
+    ]);
+    if (timedOut) signalGroup(this.child.pid, 'SIGKILL');
+    await this.exited;
+    // Whatever the leader left behind in its group goes too.
+    signalGroup(this.child.pid, 'SIGKILL');
+  }
+
+  async tail(lines: number): Promise<string> {
+    const text = await readFile(this.log, 'utf8').catch(() => '');
+    return text
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+export async function ensureDir(path: string): Promise<void> {
+  await mkdir(path, { recursive: true });
+}

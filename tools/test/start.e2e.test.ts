@@ -1,0 +1,176 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const ROOT = join(__dirname, '..', '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** PIDs of live processes whose environment carries `marker` (every child inherits it). */
+async function processesWithMarker(marker: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const environ = await readFile(`/proc/${entry}/environ`, 'latin1').catch(() => '');
+    if (environ.includes(`TRELLIS_STACK_ID=${marker}`)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+interface Stack {
+  readonly child: ChildProcess;
+  output: string;
+  /** Resolves once npm has exited and every writer of its output (the supervisor) is gone. */
+  readonly closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** `npm start` as a person runs it, in its own process group (a terminal's foreground job). */
+function npmStart(env: NodeJS.ProcessEnv, args: string[] = []): Stack {
+  const child = spawn('npm', ['start', ...(args.length ? ['--', ...args] : [])], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stack: Stack = {
+    child,
+    output: '',
+    closed: new Promise((resolve) =>
+      child.on('close', (code, signal) => resolve({ code, signal })),
+    ),
+  };
+  child.stdout!.on('data', (d: Buffer) => (stack.output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stack.output += d.toString()));
+  return stack;
+}
+
+async function waitFor(stack: Stack, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!stack.output.includes(text)) {
+    if (Date.now() > deadline || stack.child.exitCode !== null) {
+      throw new Error(`did not see ${JSON.stringify(text)}; output:\n${stack.output}`);
+    }
+    await sleep(200);
+  }
+}
+
+/**
+ * Ctrl-C: SIGINT to the whole foreground process group. npm itself dies of the SIGINT, as in
+ * a terminal; what matters is that the supervisor stopped everything and said so.
+ */
+async function ctrlC(stack: Stack): Promise<void> {
+  process.kill(-stack.child.pid!, 'SIGINT');
+  const result = await Promise.race([
+    stack.closed,
+    sleep(30_000, undefined, { ref: false }).then(() => 'timeout' as const),
+  ]);
+  expect(result).not.toBe('timeout');
+  expect([0, 'SIGINT']).toContain(result === 'timeout' ? result : (result.code ?? result.signal));
+  expect(stack.output).toContain('trellis: stopped');
+}
+
+describe('npm start', () => {
+  const marker = randomUUID();
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  let api: string;
+  let portal: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'trellis-start-'));
+    const apiPort = await freePort();
+    const portalPort = await freePort();
+    api = `http://127.0.0.1:${apiPort}`;
+    portal = `http://127.0.0.1:${portalPort}`;
+    env = {
+      TRELLIS_STACK_ID: marker,
+      TRELLIS_DATA_DIR: dataDir,
+      TRELLIS_API_PORT: String(apiPort),
+      TRELLIS_PORTAL_PORT: String(portalPort),
+      DATABASE_URL: '', // the bare-machine path: embedded database
+    };
+  });
+  afterAll(async () => {
+    for (const pid of await processesWithMarker(marker)) process.kill(pid, 'SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('servesDocsAndPortal_thenCtrlCLeavesNoProcess', async () => {
+    const stack = npmStart(env);
+    await waitFor(stack, 'Press Ctrl-C to stop.', 240_000);
+    expect(stack.output).toContain(`${api}/api/docs`);
+    expect(stack.output).toContain(`${portal}/`);
+
+    const docs = await fetch(`${api}/api/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger');
+    const spec = (await (await fetch(`${api}/api/docs-json`)).json()) as { paths: object };
+    expect(Object.keys(spec.paths)).toContain('/api/judicial-evidence/health');
+    const page = await fetch(portal);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Court verification');
+    expect(html).toContain('API: up');
+    expect(await processesWithMarker(marker)).not.toHaveLength(0);
+
+    await ctrlC(stack);
+    expect(await processesWithMarker(marker)).toEqual([]);
+    // The API server shut down gracefully (closing its database), not by SIGKILL.
+    expect(await readFile(join(dataDir, 'logs', 'api.log'), 'utf8')).toContain(
+      'stopping on SIGTERM',
+    );
+  }, 300_000);
+
+  it('keepsDataAcrossRestarts_andResetWipesIt', async () => {
+    expect(existsSync(join(dataDir, 'pgdata', 'api'))).toBe(true);
+    const keep = join(dataDir, 'kept.txt');
+    await writeFile(keep, 'from an earlier run');
+
+    const again = npmStart(env);
+    await waitFor(again, 'Press Ctrl-C to stop.', 240_000);
+    expect(existsSync(keep)).toBe(true);
+    // The embedded database reopened with its migrations already applied.
+    const apiLog = await readFile(join(dataDir, 'logs', 'api.log'), 'utf8');
+    expect(apiLog.match(/listening on/g)).toHaveLength(2);
+    await ctrlC(again);
+
+    const reset = npmStart(env, ['--reset']);
+    await waitFor(reset, 'Press Ctrl-C to stop.', 240_000);
+    expect(reset.output).toContain(`wiped ${dataDir}`);
+    expect(existsSync(keep)).toBe(false);
+    await ctrlC(reset);
+    expect(await processesWithMarker(marker)).toEqual([]);
+  }, 600_000);
+
+  it('portInUse_failsClearly_andStartsNothing', async () => {
+    const blocker = createServer().listen(Number(env['TRELLIS_API_PORT']), '127.0.0.1');
+    try {
+      const stack = npmStart(env);
+      expect((await stack.closed).code).toBe(1);
+      expect(stack.output).toContain('is in use: stop what uses it or set TRELLIS_API_PORT');
+      expect(await processesWithMarker(marker)).toEqual([]);
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
+
+  it('unknownArgument_isRefused', async () => {
+    const stack = npmStart(env, ['--frobnicate']);
+    expect((await stack.closed).code).toBe(2);
+    expect(stack.output).toContain('unknown argument --frobnicate');
+  }, 60_000);
+});
