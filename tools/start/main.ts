@@ -3,14 +3,13 @@
  * $TRELLIS_DATA_DIR) across restarts; `npm start -- --reset` wipes it first. Ctrl-C or SIGTERM
  * stops every child process group. See README.md, "Run it".
  */
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   ROOT,
   RunningService,
   assertPortFree,
   buildPortal,
-  ensureDir,
   portalBuildIsStale,
   stackServices,
 } from './stack';
@@ -50,7 +49,7 @@ async function main(): Promise<number> {
     say(`trellis: wiped ${dataDir}`);
   }
   const logDir = join(dataDir, 'logs');
-  await ensureDir(logDir);
+  await mkdir(logDir, { recursive: true });
   await assertPortFree(host, apiPort, 'TRELLIS_API_PORT');
   await assertPortFree(host, portalPort, 'TRELLIS_PORTAL_PORT');
 

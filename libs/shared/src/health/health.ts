@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, type Type } from '@nestjs/common';
+import { Controller, Get, type Type } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -60,7 +60,6 @@ export class HealthController {
   }
 
   @Get('ready')
-  @HttpCode(200)
   @ApiOperation({ summary: 'Readiness: the service and its database can serve requests' })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({ description: 'problem+json naming the failing dependency' })
