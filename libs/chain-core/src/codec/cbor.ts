@@ -1,0 +1,191 @@
+import { decode as cborDecode, encode as cborEncode } from 'cbor2';
+import { isBytes } from './bytes';
+import { CodecError } from './errors';
+
+/**
+ * The Trellis CBOR profile (docs/spec/encoding.md): the deterministic encoding of RFC 8949 §4.2.1
+ * ("core deterministic encoding": preferred, definite-length arguments; map keys sorted by the
+ * bytewise order of their encodings; no duplicates) restricted to a data model with no floats,
+ * tags, `undefined` or other simple values:
+ *
+ *   integers in [-2^64, 2^64 - 1] (major types 0 and 1), byte strings, UTF-8 text strings,
+ *   arrays, maps with text-string keys, `true`, `false`, `null`.
+ *
+ * In JS: integers are `bigint` after decoding (`number` is accepted when encoding a safe
+ * integer), byte strings are `Uint8Array`, maps are null-prototype objects.
+ */
+export type CborValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | readonly CborValue[]
+  | { readonly [key: string]: CborValue };
+
+export interface DecodeLimits {
+  /** Largest input accepted, in bytes. */
+  readonly maxBytes: number;
+  /** Deepest nesting of arrays and maps accepted (a scalar at the top is depth 0). */
+  readonly maxDepth: number;
+}
+
+export const DEFAULT_LIMITS: DecodeLimits = { maxBytes: 1 << 20, maxDepth: 32 };
+
+const U64_MAX = (1n << 64n) - 1n;
+const NEG_MIN = -(1n << 64n);
+/** Keys that would reach Object.prototype if a decoded map were ever copied carelessly. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** In a /u regex paired surrogates form one code point, so only lone ones match. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+const ENCODE_OPTIONS = {
+  cde: true,
+  rejectFloats: true,
+  rejectUndefined: true,
+  rejectBigInts: false,
+  collapseBigInts: true,
+} as const;
+
+const DECODE_OPTIONS = {
+  cde: true,
+  rejectDuplicateKeys: true,
+  rejectFloats: true,
+  rejectUndefined: true,
+  rejectStreaming: true,
+  rejectSimple: true,
+  preferBigInt: true,
+  preferMap: true,
+  ignoreGlobalTags: true,
+} as const;
+
+/**
+ * Checks a value against the profile and returns a copy built from this realm's arrays and
+ * objects (values from a worker or vm context have other Array / Object prototypes, which the
+ * encoder would not recognise), so that what we hash or sign always decodes to the same value.
+ * @throws CodecError naming the path of the first offending part.
+ */
+export function toProfileValue(
+  value: unknown,
+  maxDepth = DEFAULT_LIMITS.maxDepth,
+  path = '$',
+  depth = 0,
+): CborValue {
+  if (value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) {
+      throw new CodecError('invalid', 'text is not well-formed Unicode (lone surrogate)', path);
+    }
+    return value;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) {
+      throw new CodecError('unsupported', `only safe integers are allowed, got ${value}`, path);
+    }
+    return value;
+  }
+  if (typeof value === 'bigint') {
+    if (value > U64_MAX || value < NEG_MIN) {
+      throw new CodecError('unsupported', 'integer outside [-2^64, 2^64-1]', path);
+    }
+    return value;
+  }
+  if (isBytes(value))
+    return value instanceof Uint8Array && value.constructor === Uint8Array
+      ? value
+      : new Uint8Array(value);
+  if (depth >= maxDepth) throw new CodecError('too-deep', `nesting deeper than ${maxDepth}`, path);
+  if (Array.isArray(value)) {
+    return Array.from(value as unknown[], (item, i) =>
+      toProfileValue(item, maxDepth, `${path}[${i}]`, depth + 1),
+    );
+  }
+  if (typeof value === 'object' && isPlainObject(value)) {
+    const out: { [key: string]: CborValue } = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (FORBIDDEN_KEYS.has(key))
+        throw new CodecError('unsupported', `map key ${JSON.stringify(key)} is not allowed`, path);
+      out[key] = toProfileValue(item, maxDepth, `${path}.${key}`, depth + 1);
+    }
+    return out;
+  }
+  throw new CodecError('unsupported', `cannot encode ${describe(value)}`, path);
+}
+
+/** A plain object of any realm: its prototype is null or a realm's Object.prototype. */
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return (
+    proto === null ||
+    (Object.getPrototypeOf(proto) === null &&
+      Object.prototype.toString.call(value) === '[object Object]')
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'object') return value?.constructor?.name ?? 'an object';
+  return typeof value;
+}
+
+/** Deterministic encoding of a profile value. Equal values always give identical bytes. */
+export function encodeValue(value: CborValue): Uint8Array {
+  const profile = toProfileValue(value);
+  try {
+    return cborEncode(profile, ENCODE_OPTIONS);
+  } catch (error) {
+    throw new CodecError('unsupported', (error as Error).message);
+  }
+}
+
+/**
+ * Decodes untrusted bytes. Total: any input yields a value or a CodecError — never another
+ * exception, never unbounded work (the input size is checked first and the decoder is linear).
+ * Bytes that are not in deterministic form (e.g. a non-shortest integer, unsorted or duplicate
+ * map keys, indefinite lengths) are rejected, so one value has exactly one encoding.
+ */
+export function decodeValue(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS): CborValue {
+  if (!(bytes instanceof Uint8Array)) throw new CodecError('invalid', 'input must be a Uint8Array');
+  if (bytes.length > limits.maxBytes) {
+    throw new CodecError('too-large', `input of ${bytes.length} bytes exceeds ${limits.maxBytes}`);
+  }
+  if (bytes.length === 0) throw new CodecError('malformed', 'empty input');
+  let raw: unknown;
+  try {
+    raw = cborDecode(bytes, DECODE_OPTIONS);
+  } catch (error) {
+    const message = (error as Error).message ?? String(error);
+    throw new CodecError(/depth/i.test(message) ? 'too-deep' : 'malformed', message);
+  }
+  return fromDecoded(raw, limits.maxDepth, '$', 0);
+}
+
+/** Converts the decoder's output to the profile's JS shapes, rejecting what the profile lacks. */
+function fromDecoded(raw: unknown, maxDepth: number, path: string, depth: number): CborValue {
+  if (
+    raw === null ||
+    typeof raw === 'boolean' ||
+    typeof raw === 'string' ||
+    typeof raw === 'bigint'
+  ) {
+    return raw;
+  }
+  if (typeof raw === 'number') return BigInt(raw); // defensive: integers are bigint with preferBigInt
+  if (raw instanceof Uint8Array) return new Uint8Array(raw); // a copy, never a view of the input
+  if (depth >= maxDepth) throw new CodecError('too-deep', `nesting deeper than ${maxDepth}`, path);
+  if (Array.isArray(raw))
+    return raw.map((item, i) => fromDecoded(item, maxDepth, `${path}[${i}]`, depth + 1));
+  if (raw instanceof Map) {
+    const out: { [key: string]: CborValue } = Object.create(null) as { [key: string]: CborValue };
+    for (const [key, item] of raw) {
+      if (typeof key !== 'string')
+        throw new CodecError('unsupported', 'map keys must be text strings', path);
+      if (FORBIDDEN_KEYS.has(key))
+        throw new CodecError('unsupported', `map key ${JSON.stringify(key)} is not allowed`, path);
+      out[key] = fromDecoded(item, maxDepth, `${path}.${key}`, depth + 1);
+    }
+    return out;
+  }
+  throw new CodecError('unsupported', `${describe(raw)} is outside the Trellis CBOR profile`, path);
+}

@@ -1,0 +1,50 @@
+/**
+ * Domain-separated hashing: every hashed or signed structure has its own tag, so that bytes
+ * meant as one type can never be taken for another (a vote for a transaction, a leaf for a
+ * header). The tag is prefixed with its length:
+ *
+ *   taggedHash(H, tag, bytes) = H( u8(len(tag)) ‖ ascii(tag) ‖ bytes )
+ *
+ * H is the chain's hash (SHA-256, or SM3 under the SM suite); both give 32 bytes.
+ */
+import { CodecError } from './errors';
+
+/** A 32-byte hash function (SHA-256 or SM3). */
+export type HashFn = (data: Uint8Array) => Uint8Array;
+
+/** Every tag in use: one per hashed or signed type, never reused (docs/spec/encoding.md). */
+export const HASH_TAGS = {
+  transaction: 'trellis/tx/v1',
+  batch: 'trellis/batch/v1',
+  blockHeader: 'trellis/block-header/v1',
+  voteData: 'trellis/vote-data/v1',
+  vote: 'trellis/vote/v1',
+  quorumCertificate: 'trellis/qc/v1',
+  timeoutData: 'trellis/timeout-data/v1',
+  timeout: 'trellis/timeout/v1',
+  timeoutCertificate: 'trellis/tc/v1',
+  receipt: 'trellis/receipt/v1',
+  event: 'trellis/event/v1',
+} as const;
+
+export type HashTag = (typeof HASH_TAGS)[keyof typeof HASH_TAGS];
+
+const TAG = /^[a-z0-9/.-]{1,64}$/;
+const encoder = new TextEncoder();
+
+export function taggedHash(hash: HashFn, tag: string, bytes: Uint8Array): Uint8Array {
+  if (!TAG.test(tag)) throw new CodecError('invalid', `hash tag must match ${TAG.source}`, 'tag');
+  const prefix = encoder.encode(tag);
+  const input = new Uint8Array(1 + prefix.length + bytes.length);
+  input[0] = prefix.length;
+  input.set(prefix, 1);
+  input.set(bytes, 1 + prefix.length);
+  const digest = hash(input);
+  if (digest.length !== 32)
+    throw new CodecError(
+      'invalid',
+      `hash function returned ${digest.length} bytes, not 32`,
+      'hash',
+    );
+  return digest;
+}

@@ -1,0 +1,23 @@
+export { DEFAULT_LIMITS, decodeValue, encodeValue, toProfileValue } from './cbor';
+export type { CborValue, DecodeLimits } from './cbor';
+export { CodecError } from './errors';
+export type { CodecErrorCode } from './errors';
+export { HASH_TAGS, taggedHash } from './hashing';
+export type { HashFn, HashTag } from './hashing';
+export {
+  RecordSchema,
+  anyValue,
+  bool,
+  bytes,
+  hash32,
+  list,
+  oneOf,
+  optional,
+  text,
+  u16,
+  u32,
+  u64,
+  uint,
+} from './schema';
+export type { Field } from './schema';
+export { equalBytes, fromHex, isBytes, toHex } from './bytes';

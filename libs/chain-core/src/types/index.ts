@@ -1,0 +1,16 @@
+export { Batch } from './batch';
+export { BlockHeader } from './block-header';
+export type { ChainType } from './chain-type';
+export { Event } from './event';
+export * as limits from './limits';
+export { QuorumCertificate } from './quorum-certificate';
+export { Receipt } from './receipt';
+export type { ReceiptError } from './receipt';
+export { bitmapOf, signersOf } from './signer-bitmap';
+export { Timeout, timeoutSigningPayload } from './timeout';
+export type { TimeoutData } from './timeout';
+export { TimeoutCertificate } from './timeout-certificate';
+export { Transaction, TransactionBody } from './transaction';
+export type { SignerRef } from './transaction';
+export { Vote, voteSigningPayload } from './vote';
+export type { VoteData } from './vote';
