@@ -9,7 +9,7 @@ delete swcrc.$schema;
 const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@noble|cbor2|@cto\.af)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@noble|cbor2|@cto\\.af)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/fixtures/'],
