@@ -15,7 +15,8 @@ export function expectVectorFile(name: string, generated: unknown): unknown {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   }
-  if (!existsSync(path)) throw new Error(`${path} is missing: run with UPDATE_VECTORS=1 to create it`);
+  if (!existsSync(path))
+    throw new Error(`${path} is missing: run with UPDATE_VECTORS=1 to create it`);
   const stored = readFileSync(path, 'utf8');
   expect(stored).toBe(text);
   return JSON.parse(stored) as unknown;

@@ -58,7 +58,8 @@ describe('chain types', () => {
         fc.property(fc.oneof(mutated, truncated, fc.uint8Array({ maxLength: 256 })), (bytes) => {
           try {
             const decoded = type.decode(bytes);
-            type.validateBasic(decoded); // anything accepted is valid and canonical
+            const validateBasic: (value: unknown) => void = type.validateBasic;
+            validateBasic(decoded); // anything accepted is valid and canonical
             expect(toHex(type.encode(decoded))).toBe(toHex(bytes));
           } catch (error) {
             expect(error).toBeInstanceOf(CodecError);
