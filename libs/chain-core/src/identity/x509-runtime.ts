@@ -11,6 +11,7 @@
 import 'reflect-metadata';
 import type { IAsnParseOptions } from '@peculiar/asn1-schema';
 import type { webcrypto } from 'node:crypto';
+import { equalBytes, toHex as bytesToHex } from '../codec';
 
 export * as asnX509 from '@peculiar/asn1-x509';
 export { AsnConvert, OctetString } from '@peculiar/asn1-schema';
@@ -45,19 +46,15 @@ export const UNTRUSTED_PARSE_OPTIONS: IAsnParseOptions = {
   berOptions: { maxDepth: 32, maxNodes: 4096, maxContentLength: MAX_CERTIFICATE_BYTES },
 };
 
+const view = (bytes: ArrayBuffer | Uint8Array) =>
+  bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+
 export function toHex(bytes: ArrayBuffer | Uint8Array): string {
-  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  let hex = '';
-  for (const byte of view) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+  return bytesToHex(view(bytes));
 }
 
 export function sameBytes(a: ArrayBuffer | Uint8Array, b: ArrayBuffer | Uint8Array): boolean {
-  const x = a instanceof Uint8Array ? a : new Uint8Array(a);
-  const y = b instanceof Uint8Array ? b : new Uint8Array(b);
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
+  return equalBytes(view(a), view(b));
 }
 
 export async function sha256Hex(data: ArrayBuffer | Uint8Array): Promise<string> {
