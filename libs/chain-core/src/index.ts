@@ -1,12 +1,7 @@
-// Public API of @trellis/chain-core. Each layer (docs/architecture.md) exports through its own
-// index.ts; only what is listed here may be imported by other projects.
-export { ContractDefinitionError, defineContract } from './contract';
-export type {
-  BlockInfo,
-  Caller,
-  ContractContext,
-  ContractDefinition,
-  ContractEvent,
-  ContractMethod,
-  ContractState,
-} from './contract';
+// Public API of @trellis/chain-core. Each layer (docs/architecture.md) lists its public names
+// explicitly in its own index.ts; this file re-exports those layers and nothing else, so a
+// name is public exactly when its layer's index lists it.
+export * from './codec';
+export * from './contract';
+export * from './identity';
+export * from './types';
