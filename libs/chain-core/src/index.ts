@@ -4,4 +4,5 @@
 export * from './codec';
 export * from './contract';
 export * from './identity';
+export * from './merkle';
 export * from './types';

@@ -29,7 +29,9 @@ export const HASH_TAGS = {
 
 export type HashTag = (typeof HASH_TAGS)[keyof typeof HASH_TAGS];
 
-const TAG = /^[a-z0-9/.-]{1,64}$/;
+// At least 2 characters: the first hashed byte (the tag length) is then never 0x00 or 0x01,
+// the RFC 9162 leaf and node prefixes, nor 0x80-0x82, the sparse tree's (docs/spec/proofs.md).
+const TAG = /^[a-z0-9/.-]{2,64}$/;
 const encoder = new TextEncoder();
 
 export function taggedHash(hash: HashFn, tag: string, bytes: Uint8Array): Uint8Array {

@@ -17,6 +17,9 @@ import { MAX_BLOCK_BATCHES, NAME } from './limits';
  * A block's header; its hash (`taggedHash(H, "trellis/block-header/v1", encode(header))`) is
  * the block id that votes and certificates name.
  *
+ * `txCount` and `receiptCount` are the sizes of the trees under `txRoot` and `receiptRoot`: an
+ * RFC 9162 inclusion proof is only meaningful for a known tree size.
+ *
  * Execution is deferred by one block (as CometBFT's app hash): `stateRoot` and `receiptRoot`
  * commit to the result of executing the parent block, which every validator has computed by
  * the time it votes on this one; `txRoot` commits to this block's own transactions (the ids of
@@ -31,7 +34,9 @@ export interface BlockHeader {
   /** Index of the proposing validator in the epoch's validator set. */
   readonly proposer: bigint;
   readonly batchDigests: readonly Uint8Array[];
+  readonly txCount: bigint;
   readonly txRoot: Uint8Array;
+  readonly receiptCount: bigint;
   readonly receiptRoot: Uint8Array;
   readonly stateRoot: Uint8Array;
   /** Milliseconds since the Unix epoch, as proposed by the leader. */
@@ -51,7 +56,9 @@ export const BlockHeader: ChainType<BlockHeader> = chainType(
       parentHash: hash32,
       proposer: u16,
       batchDigests: list(hash32, MAX_BLOCK_BATCHES),
+      txCount: u64,
       txRoot: hash32,
+      receiptCount: u64,
       receiptRoot: hash32,
       stateRoot: hash32,
       timestampMs: u64,

@@ -1,0 +1,116 @@
+/** A bounds-checked cursor for the merkle decoders: every failure is a `malformed` MerkleError. */
+import { copyBytes } from '../bytes';
+import { MerkleError, type MerkleErrorMeta } from '../merkle-error';
+
+type What = MerkleErrorMeta['malformed']['what'];
+
+export class ByteReader {
+  private offset = 0;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly what: What,
+  ) {
+    if (!(bytes instanceof Uint8Array)) throw this.fail('input is not a Uint8Array');
+  }
+
+  fail(problem: string): MerkleError<'malformed'> {
+    return new MerkleError(
+      'malformed',
+      { what: this.what, offset: this.offset },
+      `merkle: malformed ${this.what} at byte ${this.offset}: ${problem}`,
+    );
+  }
+
+  u8(): number {
+    return this.take(1)[0]!;
+  }
+
+  u16(): number {
+    const b = this.take(2);
+    return (b[0]! << 8) | b[1]!;
+  }
+
+  /** A big-endian u64 that must be a safe integer (versions). */
+  u64(): number {
+    const b = this.take(8);
+    const view = new DataView(b.buffer, b.byteOffset, 8);
+    const high = view.getUint32(0);
+    if (high > 0x1fffff) throw this.fail('u64 above 2^53 - 1');
+    return high * 2 ** 32 + view.getUint32(4);
+  }
+
+  /** A copy of the next `length` bytes. */
+  bytesOf(length: number): Uint8Array {
+    return copyBytes(this.take(length));
+  }
+
+  /** `bitLength` (≤ 256) bits stored in ⌈bitLength / 8⌉ bytes, widened to 32 bytes. */
+  bits(bitLength: number, name: string): Uint8Array {
+    const stored = this.take(Math.ceil(bitLength / 8));
+    if (bitLength & 7 && (stored[stored.length - 1]! & (0xff >> (bitLength & 7))) !== 0) {
+      this.offset--; // point at the offending byte
+      throw this.fail(`the ${name}'s bits from bit ${bitLength} on are not zero`);
+    }
+    const out = new Uint8Array(32);
+    out.set(stored);
+    return out;
+  }
+
+  rest(): Uint8Array {
+    return this.bytesOf(this.bytes.length - this.offset);
+  }
+
+  end(): void {
+    if (this.offset !== this.bytes.length) {
+      throw this.fail(`${this.bytes.length - this.offset} trailing bytes`);
+    }
+  }
+
+  private take(length: number): Uint8Array {
+    if (this.offset + length > this.bytes.length) {
+      throw this.fail(`needs ${length} more bytes, ${this.bytes.length - this.offset} left`);
+    }
+    const out = this.bytes.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return out;
+  }
+}
+
+/** Appends big-endian integers and byte strings; `finish` returns exactly what was written. */
+export class ByteWriter {
+  private readonly parts: Uint8Array[] = [];
+  private length = 0;
+
+  u8(value: number): this {
+    return this.raw(Uint8Array.of(value));
+  }
+
+  u16(value: number): this {
+    return this.raw(Uint8Array.of(value >> 8, value & 0xff));
+  }
+
+  u64(value: number): this {
+    const out = new Uint8Array(8);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, Math.floor(value / 2 ** 32));
+    view.setUint32(4, value % 2 ** 32);
+    return this.raw(out);
+  }
+
+  raw(bytes: Uint8Array): this {
+    this.parts.push(bytes);
+    this.length += bytes.length;
+    return this;
+  }
+
+  finish(): Uint8Array {
+    const out = new Uint8Array(this.length);
+    let offset = 0;
+    for (const part of this.parts) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Byte encodings of node keys and nodes for a persistent NodeStore (docs/spec/proofs.md §4.2).
+ * A store keeps nodes under `encodeNodeKey(key)` (big-endian version first, so a key range
+ * scan walks versions in order) and values `encodeSmtNode(node)`.
+ */
+import { checkCount } from '../bytes';
+import { invalidArgument } from '../merkle-error';
+import { ByteReader, ByteWriter } from './byte-reader';
+import { SMT_KEY_BITS, SMT_KEY_BYTES } from './hashing';
+import type { NodeKey, SmtChildRef, SmtNode } from './node';
+
+const NULL_TAG = 0x00;
+const LEAF_TAG = 0x01;
+const INTERNAL_TAG = 0x02;
+
+/** u64 version ‖ u16 bitLength ‖ the ceil(bitLength / 8) bytes of the path. */
+export function encodeNodeKey(key: NodeKey): Uint8Array {
+  checkCount('key.version', key.version);
+  if (!Number.isInteger(key.bitLength) || key.bitLength < 0 || key.bitLength > SMT_KEY_BITS) {
+    throw invalidArgument('key.bitLength', `must be 0..256, got ${key.bitLength}`);
+  }
+  const stored = key.path.subarray(0, Math.ceil(key.bitLength / 8));
+  return new ByteWriter().u64(key.version).u16(key.bitLength).raw(stored).finish();
+}
+
+export function decodeNodeKey(bytes: Uint8Array): NodeKey {
+  const reader = new ByteReader(bytes, 'node-key');
+  const version = reader.u64();
+  const bitLength = reader.u16();
+  if (bitLength > SMT_KEY_BITS) throw reader.fail(`bit length ${bitLength} is above 256`);
+  const path = reader.bits(bitLength, 'path');
+  reader.end();
+  return { version, bitLength, path };
+}
+
+/**
+ * A compact string naming a node key, equal for equal keys: "version/bitLength/" and the
+ * path's ⌈bitLength / 8⌉ bytes as characters. For in-memory maps; not an encoding.
+ */
+export function nodeKeyId(key: NodeKey): string {
+  let id = `${key.version}/${key.bitLength}/`;
+  const n = Math.ceil(key.bitLength / 8);
+  for (let i = 0; i < n; i++) id += String.fromCharCode(key.path[i]!);
+  return id;
+}
+
+/**
+ * null:     0x00
+ * leaf:     0x01 ‖ key(32) ‖ u8 L ‖ valueHash(L) ‖ value(rest)
+ * internal: 0x02 ‖ u8 depth ‖ path(ceil(depth / 8)) ‖ u8 L ‖ u64 version ‖ hash(L)  (left, then right)
+ */
+export function encodeSmtNode(node: SmtNode): Uint8Array {
+  const writer = new ByteWriter();
+  switch (node.kind) {
+    case 'null':
+      return writer.u8(NULL_TAG).finish();
+    case 'leaf':
+      return writer
+        .u8(LEAF_TAG)
+        .raw(node.key)
+        .u8(node.valueHash.length)
+        .raw(node.valueHash)
+        .raw(node.value)
+        .finish();
+    case 'internal':
+      writer
+        .u8(INTERNAL_TAG)
+        .u8(node.depth)
+        .raw(node.path.subarray(0, Math.ceil(node.depth / 8)));
+      writer.u8(node.left.hash.length);
+      for (const child of [node.left, node.right]) writer.u64(child.version).raw(child.hash);
+      return writer.finish();
+  }
+}
+
+export function decodeSmtNode(bytes: Uint8Array): SmtNode {
+  const reader = new ByteReader(bytes, 'smt-node');
+  const tag = reader.u8();
+  switch (tag) {
+    case NULL_TAG:
+      reader.end();
+      return { kind: 'null' };
+    case LEAF_TAG: {
+      const key = reader.bytesOf(SMT_KEY_BYTES);
+      const valueHash = reader.bytesOf(hashLength(reader));
+      return { kind: 'leaf', key, valueHash, value: reader.rest() };
+    }
+    case INTERNAL_TAG: {
+      const depth = reader.u8();
+      const path = reader.bits(depth, 'path');
+      const length = hashLength(reader);
+      const child = (): SmtChildRef => ({ version: reader.u64(), hash: reader.bytesOf(length) });
+      const left = child();
+      const right = child();
+      reader.end();
+      return { kind: 'internal', depth, path, left, right };
+    }
+    default:
+      throw reader.fail(`unknown node tag ${tag}`);
+  }
+}
+
+function hashLength(reader: ByteReader): number {
+  const length = reader.u8();
+  if (length < 1 || length > 64) throw reader.fail(`hash length ${length} is not 1..64`);
+  return length;
+}
