@@ -7,7 +7,7 @@
 // cannot see: deep imports into another project, and Node built-ins in contracts.
 // tools/test/module-boundaries.test.ts proves each constraint with fixtures in
 // tools/lint/fixtures/.
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import nx from '@nx/eslint-plugin';
@@ -278,6 +278,31 @@ export default defineConfig(
         {
           selector: "CallExpression[callee.name='require']",
           message: 'A contract is pure and deterministic: no require().',
+        },
+      ],
+    },
+  },
+  {
+    // The portable crypto implementation (and the code it shares with the fast one) must run
+    // in a browser: no Node built-in (with or without `node:`), no native addon.
+    files: [
+      'libs/chain-core/src/crypto/portable/**/*.ts',
+      'libs/chain-core/src/crypto/common/**/*.ts',
+      'libs/chain-core/src/crypto/errors.ts',
+      'libs/chain-core/src/crypto/types.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            deepImport,
+            {
+              regex: `^(node:.*|(${builtinModules.map(escapeRegExp).join('|')})(/.*)?|sodium-native)$`,
+              message:
+                'Portable crypto runs in browsers: no Node built-ins (node:*, crypto, …) and no sodium-native.',
+            },
+          ],
         },
       ],
     },

@@ -3,6 +3,7 @@
 // name is public exactly when its layer's index lists it.
 export * from './codec';
 export * from './contract';
+export * from './crypto';
 export * from './identity';
 export * from './merkle';
 export * from './types';
