@@ -33,10 +33,21 @@ export type HashTag = (typeof HASH_TAGS)[keyof typeof HASH_TAGS];
 // the RFC 9162 leaf and node prefixes, nor 0x80-0x82, the sparse tree's (docs/spec/proofs.md).
 const TAG = /^[a-z0-9/.-]{2,64}$/;
 const encoder = new TextEncoder();
+/** Checked, encoded tags: a tag is validated and encoded once, not on every hash. */
+const prefixes = new Map<string, Uint8Array>();
+
+function tagPrefix(tag: string): Uint8Array {
+  let prefix = prefixes.get(tag);
+  if (prefix === undefined) {
+    if (!TAG.test(tag)) throw new CodecError('invalid', `hash tag must match ${TAG.source}`, 'tag');
+    prefix = encoder.encode(tag);
+    prefixes.set(tag, prefix);
+  }
+  return prefix;
+}
 
 export function taggedHash(hash: HashFn, tag: string, bytes: Uint8Array): Uint8Array {
-  if (!TAG.test(tag)) throw new CodecError('invalid', `hash tag must match ${TAG.source}`, 'tag');
-  const prefix = encoder.encode(tag);
+  const prefix = tagPrefix(tag);
   const input = new Uint8Array(1 + prefix.length + bytes.length);
   input[0] = prefix.length;
   input.set(prefix, 1);

@@ -64,4 +64,9 @@ describe('encoding vectors', () => {
     const manual = new Uint8Array([tag.length, ...new TextEncoder().encode(tag), ...input]);
     expect(toHex(taggedHash(sha256, tag, input))).toBe(toHex(sha256(manual)));
   });
+
+  it.each(['x', '', 'Upper/Case', 'a'.repeat(65)])('taggedHash_refusesTag_%j', (tag) => {
+    expect(() => taggedHash(sha256, tag, new Uint8Array())).toThrow(/hash tag must match/);
+    expect(() => taggedHash(sha256, tag, new Uint8Array())).toThrow(/hash tag must match/); // not cached
+  });
 });
