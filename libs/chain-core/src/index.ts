@@ -2,6 +2,7 @@
 // explicitly in its own index.ts; this file re-exports those layers and nothing else, so a
 // name is public exactly when its layer's index lists it.
 export * from './codec';
+export * from './consensus';
 export * from './contract';
 export * from './crypto';
 export * from './identity';

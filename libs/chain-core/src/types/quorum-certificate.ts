@@ -7,7 +7,8 @@ import { type VoteData, VoteDataSchema } from './vote';
 /**
  * Votes of a quorum (≥ 2f + 1 of the epoch's validators, checked against the validator set by
  * consensus, not here) for one block: the signer bitmap and their signatures in bitmap order,
- * each over `voteSigningPayload(data)`. The genesis QC (height 0, round 0) has no signers.
+ * each over `voteSigningPayload(data)`. An epoch's root QC (round 0: the genesis block, or the
+ * block that ended the previous epoch) has no signers; consensus accepts it only for that root.
  */
 export interface QuorumCertificate {
   readonly data: VoteData;
@@ -23,12 +24,11 @@ export const QuorumCertificateSchema = new RecordSchema<QuorumCertificate>(
     signatures: list(bytes(SIGNATURE_BYTES), MAX_VALIDATORS),
   },
   (qc, path) => {
-    const genesis = qc.data.height === 0n && qc.data.round === 0n;
     if (qc.signers.length === 0) {
-      if (!genesis || qc.signatures.length > 0) {
+      if (qc.data.round !== 0n || qc.signatures.length > 0) {
         throw new CodecError(
           'invalid',
-          'only the genesis QC (height 0, round 0) has no signers',
+          "only an epoch's root QC (round 0) has no signers",
           `${path}.signers`,
         );
       }

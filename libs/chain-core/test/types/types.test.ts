@@ -245,6 +245,10 @@ describe('chain types', () => {
       signatures: [],
     };
     expect(() => QuorumCertificate.validateBasic(genesis)).not.toThrow();
+    const epochRoot = { ...genesis, data: { ...genesis.data, height: 41n } };
+    expect(() => QuorumCertificate.validateBasic(epochRoot)).not.toThrow();
+    const unsigned = { ...genesis, data: { ...genesis.data, round: 1n } };
+    expect(() => QuorumCertificate.validateBasic(unsigned)).toThrow(/round 0/);
   });
 
   it('signerBitmaps_roundTrip', () => {

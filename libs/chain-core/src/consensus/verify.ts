@@ -1,0 +1,192 @@
+/**
+ * The network edge (docs/spec/consensus.md §2): every message is checked here — stateless
+ * checks, signer indexes, signatures, quorums of certificates against their epoch's validator
+ * set — before the core sees it. The core accepts only `Verified<ConsensusMessage>`, which
+ * only `MessageVerifier.verify` makes.
+ */
+import { CodecError, type HashFn, equalBytes, toHex } from '../codec';
+import {
+  BlockHeader,
+  type QuorumCertificate,
+  type TimeoutCertificate,
+  QuorumCertificate as QcType,
+  signersOf,
+  timeoutSigningPayload,
+  voteSigningPayload,
+} from '../types';
+import { ConsensusError } from './errors';
+import type { EpochState } from './io';
+import { type ConsensusMessage, type Proposal, validateMessageBasic } from './messages';
+
+declare const verified: unique symbol;
+/** A value that passed `MessageVerifier.verify`. */
+export type Verified<T> = T & { readonly [verified]: true };
+
+export interface VerifierDeps {
+  readonly chainId: string;
+  readonly hash: HashFn;
+  readonly verifySignature: (
+    publicKey: Uint8Array,
+    message: Uint8Array,
+    signature: Uint8Array,
+  ) => boolean;
+  /** The validator set and root of an epoch this replica knows, else undefined. */
+  readonly epoch: (epoch: bigint) => EpochState | undefined;
+}
+
+const fail = (message: string): never => {
+  throw new ConsensusError('invalid-message', message);
+};
+
+/** Remembers the hashes of certificates already verified, so each is checked once. */
+const CACHE_SIZE = 1024;
+
+export class MessageVerifier {
+  private readonly verifiedQcs = new Set<string>();
+
+  constructor(private readonly deps: VerifierDeps) {}
+
+  /** Checks `message` completely; throws ConsensusError (`invalid-message`, `unknown-epoch`). */
+  verify(message: ConsensusMessage): Verified<ConsensusMessage> {
+    try {
+      validateMessageBasic(message);
+    } catch (error) {
+      if (error instanceof CodecError) fail(`${error.path}: ${error.message}`);
+      throw error;
+    }
+    switch (message.kind) {
+      case 'proposal':
+        this.proposal(message);
+        break;
+      case 'vote': {
+        const { validators } = this.epochState(message.data.epoch, message.data.chainId);
+        const key = validators.publicKey(message.voter) ?? fail(`no validator ${message.voter}`);
+        this.signature(
+          key,
+          voteSigningPayload(this.deps.hash, message.data),
+          message.signature,
+          'vote',
+        );
+        break;
+      }
+      case 'timeout': {
+        const { timeout, lastTc } = message;
+        const { validators } = this.epochState(timeout.data.epoch, timeout.data.chainId);
+        const key = validators.publicKey(timeout.voter) ?? fail(`no validator ${timeout.voter}`);
+        this.signature(
+          key,
+          timeoutSigningPayload(this.deps.hash, timeout.data),
+          timeout.signature,
+          'timeout',
+        );
+        this.qc(timeout.highQc);
+        if (lastTc !== null) this.tc(lastTc);
+        break;
+      }
+      case 'block-request':
+        break;
+      case 'block-response':
+        for (const p of message.blocks) this.proposal(p);
+        message.blocks.forEach((p, i) => {
+          const older = message.blocks[i + 1];
+          if (
+            older &&
+            !equalBytes(p.header.parentHash, BlockHeader.hash(this.deps.hash, older.header))
+          ) {
+            fail(`block ${i + 1} of the response is not the parent of block ${i}`);
+          }
+        });
+        break;
+      case 'sync':
+        this.qc(message.qc);
+        if (message.tc !== null) this.tc(message.tc);
+        break;
+    }
+    return message as Verified<ConsensusMessage>;
+  }
+
+  private proposal(p: Proposal): void {
+    const { validators } = this.epochState(p.header.epoch, p.header.chainId);
+    const key =
+      validators.publicKey(p.header.proposer) ?? fail(`no validator ${p.header.proposer}`);
+    this.signature(key, BlockHeader.hash(this.deps.hash, p.header), p.signature, 'proposal');
+    this.qc(p.qc);
+    if (p.tc !== null) this.tc(p.tc);
+  }
+
+  /** A QC: an epoch's root (round 0, no signers) or ≥ quorum valid vote signatures. */
+  qc(qc: QuorumCertificate): void {
+    const id = toHex(QcType.hash(this.deps.hash, qc));
+    if (this.verifiedQcs.has(id)) return;
+    const state = this.epochState(qc.data.epoch, qc.data.chainId);
+    if (qc.signers.length === 0) {
+      if (
+        !equalBytes(qc.data.blockHash, state.root.hash) ||
+        qc.data.height !== state.root.header.height
+      ) {
+        fail(`an unsigned QC must certify the root of epoch ${qc.data.epoch}`);
+      }
+    } else {
+      const signers = this.quorum(qc.signers, state, 'QC');
+      const payload = voteSigningPayload(this.deps.hash, qc.data);
+      signers.forEach((s, i) => {
+        this.signature(
+          state.validators.publicKeys[s]!,
+          payload,
+          qc.signatures[i]!,
+          `QC signature ${i}`,
+        );
+      });
+    }
+    this.remember(id);
+  }
+
+  tc(tc: TimeoutCertificate): void {
+    const state = this.epochState(tc.epoch, tc.chainId);
+    const signers = this.quorum(tc.signers, state, 'TC');
+    signers.forEach((s, i) => {
+      const data = {
+        chainId: tc.chainId,
+        epoch: tc.epoch,
+        round: tc.round,
+        highQcRound: tc.highQcRounds[i]!,
+      };
+      this.signature(
+        state.validators.publicKeys[s]!,
+        timeoutSigningPayload(this.deps.hash, data),
+        tc.signatures[i]!,
+        `TC signature ${i}`,
+      );
+    });
+    this.qc(tc.highQc);
+  }
+
+  private quorum(bitmap: Uint8Array, state: EpochState, what: string): number[] {
+    const signers = signersOf(bitmap);
+    const n = state.validators.size;
+    if (signers.some((s) => s >= n)) fail(`${what} names a signer outside the ${n} validators`);
+    if (signers.length < state.validators.quorum) {
+      fail(
+        `${what} has ${signers.length} signers, fewer than the quorum ${state.validators.quorum}`,
+      );
+    }
+    return signers;
+  }
+
+  private signature(key: Uint8Array, payload: Uint8Array, signature: Uint8Array, what: string) {
+    if (!this.deps.verifySignature(key, payload, signature)) fail(`${what}: invalid signature`);
+  }
+
+  private epochState(epoch: bigint, chainId: string): EpochState {
+    if (chainId !== this.deps.chainId) fail(`chain ${chainId} is not ${this.deps.chainId}`);
+    const state = this.deps.epoch(epoch);
+    if (state === undefined)
+      throw new ConsensusError('unknown-epoch', `epoch ${epoch} is not known`);
+    return state;
+  }
+
+  private remember(id: string): void {
+    if (this.verifiedQcs.size >= CACHE_SIZE) this.verifiedQcs.clear();
+    this.verifiedQcs.add(id);
+  }
+}
