@@ -4,7 +4,9 @@
 // The dependency rule of docs/architecture.md (DESIGN.md §2) is enforced here by
 // `@nx/enforce-module-boundaries` on the tags in each package.json's `nx.tags`
 // (two axes: `type:*` and `scope:*`), plus `no-restricted-imports` for what that rule
-// cannot see: deep imports into another project, and Node built-ins in contracts.
+// cannot see: deep imports into another project, and Node built-ins in contracts; and
+// `no-restricted-globals` / `-properties` keep clocks, timers and randomness out of the
+// consensus core.
 // tools/test/module-boundaries.test.ts proves each constraint with fixtures in
 // tools/lint/fixtures/.
 import { builtinModules, createRequire } from 'node:module';
@@ -127,6 +129,39 @@ const deepImport = {
   message:
     'Import another project by its package name only (its src/index.ts is its public API), not a file inside it.',
 };
+
+/** The message of a rule keeping the consensus core deterministic. @param {string} what */
+const consensusPurity = (what) => `The consensus core is deterministic and sans-I/O: ${what}.`;
+
+/** Node built-ins the consensus core never imports (subpaths too: fs/promises, timers/promises). */
+const consensusBuiltins = [
+  ...ioBuiltins,
+  'timers',
+  'perf_hooks',
+  'process',
+  'crypto',
+  'readline',
+  'repl',
+  'vm',
+];
+
+/**
+ * Globals the consensus core never touches: clocks, timers and scheduling, randomness and the
+ * host process (`process.hrtime`, `performance.now`, `crypto.getRandomValues`, `Date.now`, …).
+ */
+const consensusGlobals = [
+  ['Date', 'no clock (time reaches the core as inputs)'],
+  ['performance', 'no clock (time reaches the core as inputs)'],
+  ['process', 'no clock, environment or host access'],
+  ['crypto', 'no randomness (hashing and signing are injected)'],
+  ['setTimeout', 'no timers (emit a `set-timer` output)'],
+  ['setInterval', 'no timers (emit a `set-timer` output)'],
+  ['clearTimeout', 'no timers (stale `timer` inputs are ignored)'],
+  ['clearInterval', 'no timers (stale `timer` inputs are ignored)'],
+  ['setImmediate', 'no scheduling (the runtime carries out the outputs)'],
+  ['clearImmediate', 'no scheduling (the runtime carries out the outputs)'],
+  ['queueMicrotask', 'no scheduling (the runtime carries out the outputs)'],
+].map(([name, why]) => ({ name, message: consensusPurity(why) }));
 
 const sourceFiles = [
   '**/*.ts',
@@ -303,6 +338,50 @@ export default defineConfig(
                 'Portable crypto runs in browsers: no Node built-ins (node:*, crypto, …) and no sodium-native.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // The consensus core (libs/chain-core/src/consensus) is deterministic and sans-I/O: the
+    // runtime feeds it inputs (messages, timer firings, payloads, execution results) and
+    // carries out its outputs (send, set-timer, persist-safety, …). Given the same inputs
+    // every replica, the simulator and a replayed test reach the same state, so the core
+    // never reads a clock, draws randomness, schedules work or touches files or sockets
+    // itself: time and timers reach it only as `timer` inputs and `set-timer` outputs.
+    files: ['libs/chain-core/src/consensus/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          // `patterns` replaces the generic entry for these files: keep the deep-import ban.
+          patterns: [
+            deepImport,
+            {
+              regex: `^(node:)?(${consensusBuiltins.map(escapeRegExp).join('|')})(/.*)?$`,
+              message: consensusPurity('no file, network, clock, timer, randomness or host access'),
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', ...consensusGlobals],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: consensusPurity('no randomness') },
+        // The same globals reached through the global object.
+        ...['globalThis', 'global'].flatMap((object) =>
+          consensusGlobals.map(({ name, message }) => ({ object, property: name, message })),
+        ),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression',
+          message: consensusPurity('no dynamic import()'),
+        },
+        {
+          selector: "CallExpression[callee.name='require']",
+          message: consensusPurity('no require()'),
         },
       ],
     },

@@ -12,8 +12,19 @@ const fixturesDir = path.join(repoRoot, 'tools/lint/fixtures');
 
 const BOUNDARIES = '@nx/enforce-module-boundaries';
 const RESTRICTED = 'no-restricted-imports';
+const GLOBALS = 'no-restricted-globals';
+const PROPERTIES = 'no-restricted-properties';
+const SYNTAX = 'no-restricted-syntax';
+const CONSENSUS_PURE = 'The consensus core is deterministic and sans-I/O';
 
-/** Where each fixture is linted (relative to the repo root): a file inside the project it tests. */
+/** Where the consensus-core rules apply (a file of the core) and where they do not. */
+const CONSENSUS_FILE = 'libs/chain-core/src/consensus/lint-fixture.ts';
+const CONSENSUS_DIR = 'libs/chain-core/src/consensus';
+
+/**
+ * Where each fixture is linted (relative to the repo root): a file inside the project it tests.
+ * A key `<fixture>#<case>` lints `<fixture>.ts` once more, as another file.
+ */
 const lintAs: Record<string, string> = {
   'service-imports-other-vertical': 'apps/invoice/src/lint-fixture.ts',
   'service-imports-chain-core': 'apps/invoice/src/lint-fixture.ts',
@@ -28,6 +39,14 @@ const lintAs: Record<string, string> = {
   'portal-imports-shared': 'apps/portal/src/lint-fixture.ts',
   'api-imports-vertical': 'apps/api/src/lint-fixture.ts',
   'node-imports-core-and-contracts': 'apps/node/src/lint-fixture.ts',
+  'consensus-imports-io': CONSENSUS_FILE,
+  'consensus-reads-clock-and-randomness': CONSENSUS_FILE,
+  'consensus-pure': CONSENSUS_FILE,
+  'deep-import-into-chain-core#consensus': CONSENSUS_FILE,
+  // The consensus rules are scoped to the core: chain-core's other layers and its tests
+  // (which may time themselves) are not bound by them.
+  'consensus-reads-clock-and-randomness#codec': 'libs/chain-core/src/codec/lint-fixture.ts',
+  'consensus-reads-clock-and-randomness#test': 'libs/chain-core/test/consensus/lint-fixture.ts',
 };
 
 /** One expected lint error: the fixture's line, the rule and a fragment of its message. */
@@ -40,15 +59,26 @@ interface LintTextResponse {
 
 const messagesOf = new Map<string, Linter.LintMessage[]>();
 let fixtureIgnored: boolean[] = [];
+/** The real consensus sources, linted as themselves: file name → messages. */
+const consensusSources = readdirSync(path.join(repoRoot, CONSENSUS_DIR))
+  .filter((file) => file.endsWith('.ts'))
+  .sort();
+const consensusMessagesOf = new Map<string, Linter.LintMessage[]>();
 
 beforeAll(() => {
   const fixtures = Object.keys(lintAs);
   const request = {
     cwd: repoRoot,
-    texts: fixtures.map((fixture) => ({
-      code: readFileSync(path.join(fixturesDir, `${fixture}.ts`), 'utf8'),
-      filePath: path.join(repoRoot, lintAs[fixture]!),
-    })),
+    texts: [
+      ...fixtures.map((fixture) => ({
+        code: readFileSync(path.join(fixturesDir, `${fixture.split('#')[0]}.ts`), 'utf8'),
+        filePath: path.join(repoRoot, lintAs[fixture]!),
+      })),
+      ...consensusSources.map((file) => {
+        const filePath = path.join(repoRoot, CONSENSUS_DIR, file);
+        return { code: readFileSync(filePath, 'utf8'), filePath };
+      }),
+    ],
     paths: readdirSync(fixturesDir).map((file) => path.join(fixturesDir, file)),
   };
   // ESLint runs in its own Node process: see tools/lint/lint-text.mjs.
@@ -60,6 +90,9 @@ beforeAll(() => {
   });
   const response = JSON.parse(stdout) as LintTextResponse;
   fixtures.forEach((fixture, i) => messagesOf.set(fixture, response.results[i]!.messages));
+  consensusSources.forEach((file, i) =>
+    consensusMessagesOf.set(file, response.results[fixtures.length + i]!.messages),
+  );
   fixtureIgnored = response.ignored;
 }, 120_000);
 
@@ -175,6 +208,43 @@ describe('module boundaries: rejected imports', () => {
     expect(messages[0]!.message).toContain('Import another project by its package name only');
   });
 
+  it('the consensus core importing fs, net, timers or crypto (or any module dynamically) is rejected', () => {
+    const messages = lintFixture('consensus-imports-io');
+    expectMessages(messages, [
+      [2, RESTRICTED, `'node:fs' import is restricted`],
+      [3, RESTRICTED, `'fs/promises' import is restricted`],
+      [4, RESTRICTED, `'node:net' import is restricted`],
+      [5, RESTRICTED, `'node:timers/promises' import is restricted`],
+      [6, RESTRICTED, `'timers' import is restricted`],
+      [7, RESTRICTED, `'node:crypto' import is restricted`],
+      [10, SYNTAX, 'no dynamic import()'],
+    ]);
+    expect(messages.every((m) => m.message.includes(CONSENSUS_PURE))).toBe(true);
+  });
+
+  it('the consensus core reading a clock, setting a timer or drawing randomness is rejected', () => {
+    const messages = lintFixture('consensus-reads-clock-and-randomness');
+    expectMessages(messages, [
+      [2, GLOBALS, `Unexpected use of 'Date'`], // Date.now()
+      [3, GLOBALS, `Unexpected use of 'Date'`], // new Date()
+      [4, PROPERTIES, `'Math.random' is restricted`],
+      [5, GLOBALS, `Unexpected use of 'setTimeout'`],
+      [6, GLOBALS, `Unexpected use of 'setInterval'`],
+      [7, GLOBALS, `Unexpected use of 'setImmediate'`],
+      [8, GLOBALS, `Unexpected use of 'queueMicrotask'`],
+      [9, GLOBALS, `Unexpected use of 'process'`], // process.hrtime
+      [10, GLOBALS, `Unexpected use of 'performance'`], // performance.now()
+      [11, GLOBALS, `Unexpected use of 'crypto'`], // crypto.getRandomValues
+      [12, PROPERTIES, `'globalThis.setTimeout' is restricted`],
+    ]);
+    expect(messages.every((m) => m.message.includes(CONSENSUS_PURE))).toBe(true);
+  });
+
+  it('a deep import from the consensus core is still rejected (its import rule keeps the generic ban)', () => {
+    const messages = lintFixture('deep-import-into-chain-core#consensus');
+    expectMessages(messages, [[2, RESTRICTED, 'Import another project by its package name only']]);
+  });
+
   it('the portal importing shared or Nest is rejected', () => {
     const messages = lintFixture('portal-imports-shared');
     expectMessages(messages, [
@@ -203,6 +273,27 @@ describe('module boundaries: allowed imports', () => {
   it('the node may import chain-core and every contract', () => {
     const messages = lintFixture('node-imports-core-and-contracts');
     expectMessages(messages, []);
+  });
+
+  it('the consensus core may import its own layers and take time as an input', () => {
+    const messages = lintFixture('consensus-pure');
+    expectMessages(messages, []);
+  });
+
+  it("chain-core's other layers and its tests are not bound by the consensus core's rules", () => {
+    expectMessages(lintFixture('consensus-reads-clock-and-randomness#codec'), []);
+    expectMessages(lintFixture('consensus-reads-clock-and-randomness#test'), []);
+  });
+
+  it('the real consensus sources break none of the consensus rules', () => {
+    expect(consensusSources).toEqual(expect.arrayContaining(['core.ts', 'safety-rules.ts']));
+    const broken = consensusSources.flatMap((file) =>
+      consensusMessagesOf
+        .get(file)!
+        .filter((m) => [RESTRICTED, GLOBALS, PROPERTIES, SYNTAX].includes(m.ruleId ?? ''))
+        .map((m) => `${file}:${m.line} ${m.message}`),
+    );
+    expect(broken).toEqual([]);
   });
 });
 

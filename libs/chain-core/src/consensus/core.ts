@@ -27,7 +27,12 @@ import type {
 } from './io';
 import { type CommittedInfo, DEFAULT_REPUTATION, type ReputationParams, leaderOf } from './leader';
 import { type ConsensusMessage, MAX_BLOCKS_PER_RESPONSE, type Proposal } from './messages';
-import { type SafetyData, SafetyRules, type SafetyRulesApi } from './safety-rules';
+import {
+  type SafetyData,
+  SafetyRules,
+  type SafetyRulesApi,
+  initialSafetyData,
+} from './safety-rules';
 import { type NodeId, ValidatorSet } from './validator-set';
 import type { Verified } from './verify';
 
@@ -113,7 +118,10 @@ export class ConsensusCore {
   /** Uncommitted blocks and the newest committed one (the tree's root). */
   private blocks = new Map<string, Block>();
   private committedHead!: Block;
-  /** Committed blocks kept to answer block requests, by id, oldest first in `committedOrder`. */
+  /**
+   * Blocks kept to answer block requests once out of the tree: committed ones, and those that
+   * carry an ended epoch's commit proof. By id, oldest first in `committedOrder`.
+   */
   private readonly committedBlocks = new Map<string, Block>();
   private readonly committedOrder: string[] = [];
   private history: CommittedInfo[] = [];
@@ -151,16 +159,15 @@ export class ConsensusCore {
     for (const e of options.epochs) this.epochs.set(e.validators.epoch, e);
     const current = options.epochs[options.epochs.length - 1]!;
     const deps = { hash: options.hash, sign: options.sign };
-    const data = options.safetyData ?? {
-      epoch: current.validators.epoch,
-      lastVotedRound: 0n,
-      preferredRound: 0n,
-      highestTimeoutRound: 0n,
-      lastVote: null,
-      lastProposedRound: 0n,
-      highQc: null,
-      lastTc: null,
-    };
+    let data = options.safetyData ?? initialSafetyData(current.validators.epoch);
+    // Crashed after persisting a new epoch but before its fresh safety data: start it now.
+    if (data.epoch < current.validators.epoch) data = initialSafetyData(current.validators.epoch);
+    if (data.epoch > current.validators.epoch) {
+      throw new ConsensusError(
+        'invariant',
+        `safety data of epoch ${data.epoch} but the newest known epoch is ${current.validators.epoch}`,
+      );
+    }
     this.safety = options.safetyRules
       ? options.safetyRules(deps, data)
       : new SafetyRules(deps, data);
@@ -207,6 +214,11 @@ export class ConsensusCore {
 
   get currentRound(): bigint {
     return this.round;
+  }
+
+  /** Whether the current round was entered through a timeout certificate (a view change). */
+  get roundEnteredByTimeout(): boolean {
+    return this.lastTc !== null;
   }
 
   get committedHeight(): bigint {
@@ -297,9 +309,14 @@ export class ConsensusCore {
     this.epochEndQcs.set(this.epoch.validators.epoch, commitQc);
     const root: EpochRoot = { header: last.header, hash: last.hash, result: last.result! };
     const state: EpochState = { validators: new ValidatorSet(epoch, next), root };
+    // Peers still in this epoch will ask for the blocks up to the one `commitQc` certifies.
+    for (let b = this.blocks.get(toHex(commitQc.data.blockHash)); b && b !== last;) {
+      this.rememberCommitted(b);
+      b = this.blocks.get(b.parentId);
+    }
+    this.out.push({ kind: 'new-epoch', state });
     const data = this.safety.enterEpoch(epoch);
     this.out.push({ kind: 'persist-safety', data });
-    this.out.push({ kind: 'new-epoch', state });
     this.startEpoch(state, [], undefined);
     this.armTimer();
     this.maybePropose();
@@ -371,6 +388,7 @@ export class ConsensusCore {
     // [R4] Certificates carried by any block advance the replica (and may commit).
     this.processQc(proposal.qc, from);
     if (proposal.tc) this.processTc(proposal.tc, from);
+    if (header.epoch !== this.epoch.validators.epoch) return; // the commit ended the epoch
     // [R2] Only the round's leader may propose (fetched blocks are certified, so they pass).
     if (live && Number(header.proposer) !== this.leader(header.round)) return;
     if (this.blocks.has(id)) {
@@ -402,8 +420,8 @@ export class ConsensusCore {
       !parent.endsEpoch || (header.batchDigests.length === 0 && header.txCount === 0n);
     const valid =
       header.height === parent.header.height + 1n &&
-      proposal.qc.data.round === parent.header.round &&
-      header.round > parent.header.round &&
+      proposal.qc.data.round === this.roundOf(parent) &&
+      header.round > this.roundOf(parent) &&
       header.timestampMs > parent.header.timestampMs &&
       equalBytes(header.stateRoot, result.stateRoot) &&
       equalBytes(header.receiptRoot, result.receiptRoot) &&
@@ -454,6 +472,7 @@ export class ConsensusCore {
   /** [R5] Vote for the current round's block, through the safety rules, to the next leader. */
   private maybeVote(block: Block): void {
     if (this.myIndex === undefined || block.header.round !== this.round) return;
+    if (this.myTimeout !== null) return; // timed out in this round: no vote (S3 would refuse)
     if (block.header.epoch !== this.epoch.validators.epoch) return;
     let signed;
     try {
@@ -518,12 +537,15 @@ export class ConsensusCore {
     if (qc.data.epoch !== this.epoch.validators.epoch) return;
     const id = toHex(qc.data.blockHash);
     if (qc.data.round > this.highQc.data.round) this.highQc = qc;
-    if (!this.certified.has(id) && qc.data.height > this.committedHead.header.height) {
-      this.certified.set(id, qc);
+    if (qc.data.height > this.committedHead.header.height) {
       const block = this.blocks.get(id);
-      if (block) this.onCertified(block, qc);
-      else this.requestBlocks(from, qc.data.blockHash, qc.data.height);
+      if (!this.certified.has(id)) {
+        this.certified.set(id, qc);
+        if (block) this.onCertified(block, qc);
+      }
+      if (!block) this.requestBlocks(from, qc.data.blockHash, qc.data.height);
     }
+    if (qc.data.epoch !== this.epoch.validators.epoch) return; // the commit ended the epoch
     if (qc.data.round + 1n > this.round) this.enterRound(qc.data.round + 1n, null);
   }
 
@@ -535,7 +557,7 @@ export class ConsensusCore {
   private onCertified(block: Block, qc: QuorumCertificate): void {
     const parent = this.blocks.get(block.parentId);
     if (parent === undefined || parent === this.committedHead) return;
-    if (parent.header.round + 1n !== block.header.round) return;
+    if (this.roundOf(parent) + 1n !== block.header.round) return;
     if (parent.header.height <= this.committedHead.header.height) return;
     if (parent.result === null) return; // committed once executed (onExecuted retries)
     this.commit(parent, block.proposal.qc, qc);
@@ -643,6 +665,7 @@ export class ConsensusCore {
   private onTimeout(from: NodeId, timeout: Timeout, lastTc: TimeoutCertificate | null): void {
     if (lastTc) this.processTc(lastTc, from);
     this.processQc(timeout.highQc, from);
+    if (timeout.data.epoch !== this.epoch.validators.epoch) return; // the commit ended the epoch
     if (timeout.data.round < this.round) {
       // The sender is behind: tell it how we got here.
       this.out.push({
@@ -690,6 +713,7 @@ export class ConsensusCore {
   private processTc(tc: TimeoutCertificate, from: NodeId): void {
     if (tc.epoch !== this.epoch.validators.epoch) return;
     this.processQc(tc.highQc, from);
+    if (tc.epoch !== this.epoch.validators.epoch) return; // the commit ended the epoch
     if (tc.round + 1n > this.round) this.enterRound(tc.round + 1n, tc);
   }
 
@@ -796,6 +820,14 @@ export class ConsensusCore {
   }
 
   // ---------------------------------------------------------------- bookkeeping
+
+  /** A block's round in the current epoch: the epoch's root counts as round 0. */
+  private roundOf(block: Block): bigint {
+    return block.header.epoch === this.epoch.validators.epoch &&
+      !equalBytes(block.hash, this.epoch.root.hash)
+      ? block.header.round
+      : 0n;
+  }
 
   private makeBlock(proposal: Proposal, hash: Uint8Array, result: ExecutionResult | null): Block {
     return {

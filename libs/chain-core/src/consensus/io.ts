@@ -84,6 +84,7 @@ export type Output =
   | { readonly kind: 'send'; readonly to: NodeId; readonly message: ConsensusMessage }
   /** To every validator of the current epoch except this one. */
   | { readonly kind: 'broadcast'; readonly message: ConsensusMessage }
+  /** Replaces the pending timer, if any: a replica has one round timer at a time. */
   | {
       readonly kind: 'set-timer';
       readonly epoch: bigint;
@@ -113,7 +114,10 @@ export type Output =
       readonly qc: QuorumCertificate;
       readonly commitQc: QuorumCertificate;
     }
-  /** The committed validator-set change took effect: a new epoch starts on `state.root`. */
+  /**
+   * The committed validator-set change took effect: a new epoch starts on `state.root`. It
+   * directly follows the `commit` of that block; the runtime persists both in one write.
+   */
   | { readonly kind: 'new-epoch'; readonly state: EpochState }
   | { readonly kind: 'evidence'; readonly evidence: Equivocation };
 

@@ -149,7 +149,9 @@ export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024 + 64;
 /** Stateless checks of a message's fields; throws CodecError naming the bad field. */
 export function validateMessageBasic(message: ConsensusMessage): void {
   const { kind, ...body } = message;
-  const schema: RecordSchema<object> | undefined = bodies[kind];
+  const schema: RecordSchema<object> | undefined = Object.hasOwn(bodies, kind)
+    ? bodies[kind]
+    : undefined;
   if (schema === undefined) throw new CodecError('invalid', `unknown message kind`, 'kind');
   const check: (value: unknown, path?: string) => void = schema.check;
   check(body);

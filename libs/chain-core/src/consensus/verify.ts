@@ -51,7 +51,7 @@ export class MessageVerifier {
     try {
       validateMessageBasic(message);
     } catch (error) {
-      if (error instanceof CodecError) fail(`${error.path}: ${error.message}`);
+      if (error instanceof CodecError) fail(error.message);
       throw error;
     }
     switch (message.kind) {

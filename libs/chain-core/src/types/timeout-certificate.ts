@@ -33,6 +33,9 @@ export const TimeoutCertificate: ChainType<TimeoutCertificate> = chainType(
     },
     (tc, path) => {
       checkSigners(tc.signers, tc.signatures.length, path);
+      if (tc.highQc.data.chainId !== tc.chainId || tc.highQc.data.epoch !== tc.epoch) {
+        throw new CodecError('invalid', 'highQc is of another chain or epoch', `${path}.highQc`);
+      }
       if (tc.highQcRounds.length !== tc.signatures.length) {
         throw new CodecError(
           'invalid',

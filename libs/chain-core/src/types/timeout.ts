@@ -64,6 +64,9 @@ export const Timeout: ChainType<Timeout> = chainType(
       if (timeout.highQc.data.chainId !== timeout.data.chainId) {
         throw new CodecError('invalid', 'highQc is of another chain', `${path}.highQc`);
       }
+      if (timeout.highQc.data.epoch !== timeout.data.epoch) {
+        throw new CodecError('invalid', 'highQc is of another epoch', `${path}.highQc`);
+      }
     },
   ),
   { tag: HASH_TAGS.timeout, maxBytes: 40 * 1024 },
