@@ -16,12 +16,14 @@ export type Behaviour =
   /** Runs the protocol but every signature it sends is garbage. */
   | 'bad-signatures'
   /** As leader, proposes two different blocks, one to each half of the validators. */
-  | 'equivocate';
+  | 'equivocate'
+  /** As leader, proposes a block that forks below its high QC (what S2 exists to refuse). */
+  | 'fork';
 
 export interface Crash {
   readonly validator: number;
   readonly atMs: number;
-  /** Back up after this long (before GST). */
+  /** Back up this long after the crash (Infinity: never; it then counts among the f faulty). */
   readonly downMs: number;
   /** Crash right after the next safety-data write, before the message it protects leaves. */
   readonly afterPersist: boolean;
@@ -64,7 +66,7 @@ export function randomScenario(seed: number, n?: number): Scenario {
   const f = Math.floor((size - 1) / 3);
   const behaviours: Behaviour[] = Array.from({ length: size }, () => 'honest');
   const faulty = rng.int(f + 1);
-  const kinds: Behaviour[] = ['silent', 'twin', 'vote-all', 'bad-signatures', 'equivocate'];
+  const kinds: Behaviour[] = ['silent', 'twin', 'vote-all', 'bad-signatures', 'equivocate', 'fork'];
   for (const v of rng.shuffle([...Array(size).keys()]).slice(0, faulty)) {
     behaviours[v] = rng.pick(kinds);
   }

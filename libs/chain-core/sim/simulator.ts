@@ -10,6 +10,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import {
   BlockHeader,
+  blockHash,
   type CommittedBlock,
   ConsensusCore,
   type ConsensusMessage,
@@ -58,6 +59,7 @@ export interface SimResult {
   readonly epochs: number;
   readonly evidence: number;
   readonly messages: number;
+  readonly crashesAfterPersist: number;
   readonly virtualMs: number;
   /** Commit height of each correct replica at the end. */
   readonly heights: readonly bigint[];
@@ -72,6 +74,8 @@ export interface SimOptions {
   /** Hard stop (virtual ms after GST) when liveness is not expected. */
   readonly stopAtMs?: number;
   readonly pacemaker?: CoreOptions['pacemaker'];
+  /** Off: do not check that correct replicas never double-vote (to see what else breaks). */
+  readonly checkVotes?: boolean;
   /** Receives one line per input and output (debugging a seed). */
   readonly trace?: (line: string) => void;
 }
@@ -97,8 +101,9 @@ type Event =
       incarnation: number;
       input: Parameters<ConsensusCore['handle']>[0];
     }
-  | { kind: 'crash'; to: number; afterPersist: boolean }
-  | { kind: 'restart'; to: number };
+  | { kind: 'crash'; to: number; afterPersist: boolean; downMs: number }
+  | { kind: 'restart'; to: number }
+  | { kind: 'call'; to: number; action: () => void };
 
 interface Queued {
   readonly time: number;
@@ -174,9 +179,14 @@ interface Instance {
   /** The pending timer's token (a new timer replaces it; a crash cancels it). */
   timer: number;
   crashAfterPersist: boolean;
+  /** How long the pending or current crash lasts. */
+  downMs: number;
+  crashedForGood: boolean;
   core: ConsensusCore;
   verifier: MessageVerifier;
   readonly persisted: Persisted;
+  /** Proposals a forking replica has seen, by block id. */
+  readonly seen: Map<string, Proposal>;
   /** Execution results by block id (the runtime's execution layer; recomputed after restart). */
   results: Map<string, ExecutionResult>;
 }
@@ -199,6 +209,8 @@ export class Simulation {
   private readonly votesCast = new Map<string, string>();
   private readonly timedOut = new Set<string>();
   private messages = 0;
+  /** Crashes that struck right after a safety-data write (the signature may not have left). */
+  private crashesAfterPersist = 0;
   private timers = 0;
   private viewChanges = 0;
   private evidence = 0;
@@ -278,7 +290,10 @@ export class Simulation {
         incarnation: 0,
         timer: -1,
         crashAfterPersist: false,
+        downMs: 0,
+        crashedForGood: false,
         persisted,
+        seen: new Map(),
         results: new Map(),
       } as unknown as Instance;
       this.boot(instance);
@@ -288,8 +303,12 @@ export class Simulation {
       this.byNode.set(instance.nodeId, list);
     }
     for (const c of scenario.crashes) {
-      this.queue.push(c.atMs, { kind: 'crash', to: c.validator, afterPersist: c.afterPersist });
-      this.queue.push(c.atMs + c.downMs, { kind: 'restart', to: c.validator });
+      this.queue.push(c.atMs, {
+        kind: 'crash',
+        to: c.validator,
+        afterPersist: c.afterPersist,
+        downMs: c.downMs,
+      });
     }
   }
 
@@ -301,8 +320,7 @@ export class Simulation {
     for (const e of p.epochs) results.set(toHex(e.root.hash), e.root.result);
     for (const c of p.ledger) results.set(toHex(c.hash), c.result);
     instance.results = results;
-    const current = p.epochs[p.epochs.length - 1]!;
-    const committed = p.ledger.filter((c) => c.proposal.header.height > current.root.header.height);
+    const committed = p.ledger.slice(-1024);
     instance.core = new ConsensusCore({
       chainId: CHAIN_ID,
       hash: sha256,
@@ -369,13 +387,15 @@ export class Simulation {
       epochs: Number(this.maxEpoch) + 1,
       evidence: this.evidence,
       messages: this.messages,
+      crashesAfterPersist: this.crashesAfterPersist,
       virtualMs: this.now,
       heights,
     };
   }
 
+  /** Correct replicas: honest and not crashed for good (liveness is owed to these). */
   private correct(): Instance[] {
-    return this.instances.filter((i) => i.correct);
+    return this.instances.filter((i) => i.correct && !i.crashedForGood);
   }
 
   private maxHeight(): bigint {
@@ -402,17 +422,18 @@ export class Simulation {
   private dispatch(event: Event): void {
     const instance = this.instances[event.to]!;
     switch (event.kind) {
+      case 'call':
+        event.action();
+        return;
       case 'crash':
+        if (!instance.alive) return;
+        instance.downMs = event.downMs;
         if (event.afterPersist) instance.crashAfterPersist = true;
         else this.crash(instance);
         return;
       case 'restart':
-        if (instance.alive) {
-          instance.crashAfterPersist = false;
-          return;
-        }
+        if (instance.alive) return;
         instance.alive = true;
-        instance.crashAfterPersist = false;
         this.boot(instance);
         return;
       case 'timer':
@@ -430,6 +451,12 @@ export class Simulation {
         try {
           if (event.bytes !== null) message = decodeMessage(event.bytes);
           const verified = instance.verifier.verify(message);
+          if (
+            message.kind === 'proposal' &&
+            this.scenario.behaviours[instance.validator] === 'fork'
+          ) {
+            instance.seen.set(toHex(blockHash(sha256, message.header)), message);
+          }
           if (this.scenario.behaviours[instance.validator] === 'vote-all')
             this.voteAll(instance, message);
           this.apply(instance, { kind: 'message', from: event.from, message: verified });
@@ -448,6 +475,12 @@ export class Simulation {
     instance.crashAfterPersist = false;
     instance.incarnation++;
     instance.timer = -1;
+    // downMs = Infinity: crashed for good (then it counts among the f faulty).
+    if (Number.isFinite(instance.downMs)) {
+      this.queue.push(this.now + instance.downMs, { kind: 'restart', to: instance.id });
+    } else {
+      instance.crashedForGood = true;
+    }
   }
 
   private apply(instance: Instance, input: Parameters<ConsensusCore['handle']>[0]): void {
@@ -475,6 +508,7 @@ export class Simulation {
       if (!instance.alive) return;
       this.carryOut(instance, output);
       if (output.kind === 'persist-safety' && instance.crashAfterPersist) {
+        this.crashesAfterPersist++;
         this.crash(instance);
         return;
       }
@@ -607,18 +641,26 @@ export class Simulation {
 
   private send(from: Instance, to: readonly NodeId[], message: ConsensusMessage): void {
     const behaviour = this.scenario.behaviours[from.validator];
-    if (message.kind === 'proposal')
-      this.proposed.add(toHex(BlockHeader.hash(sha256, message.header)));
-    if (from.correct) this.checkHonestSignature(from, message);
+    if (message.kind === 'proposal') this.proposed.add(toHex(blockHash(sha256, message.header)));
+    if (from.correct && this.options.checkVotes !== false) this.checkHonestSignature(from, message);
     if (behaviour === 'bad-signatures') message = this.corrupt(message);
+    if (behaviour === 'fork' && message.kind === 'proposal') message = this.fork(from, message);
     if (behaviour === 'equivocate' && message.kind === 'proposal' && to.length > 1) {
+      // Half get one block first, half the other; every replica gets both in the end.
       const other = this.variant(from, message);
       const half = Math.ceil(to.length / 2);
       this.transmit(from, to.slice(0, half), message);
       this.transmit(from, to.slice(half), other);
+      this.later(() => this.transmit(from, to.slice(0, half), other));
+      this.later(() => this.transmit(from, to.slice(half), message));
       return;
     }
     this.transmit(from, to, message);
+  }
+
+  /** Runs `action` a little later (a Byzantine sender's second wave). */
+  private later(action: () => void): void {
+    this.queue.push(this.now + this.rng.range(10, 300), { kind: 'call', to: 0, action });
   }
 
   private transmit(from: Instance, to: readonly NodeId[], message: ConsensusMessage): void {
@@ -710,6 +752,31 @@ export class Simulation {
     const other: Proposal = { header, qc: proposal.qc, tc: proposal.tc, signature };
     this.proposed.add(toHex(BlockHeader.hash(sha256, header)));
     return { kind: 'proposal' as const, ...other };
+  }
+
+  /**
+   * The forking leader's block: instead of extending its high QC's block P, it extends P's
+   * grandparent, so the block conflicts with P's parent, which the QC of P may have committed.
+   */
+  private fork(from: Instance, proposal: Extract<ConsensusMessage, { kind: 'proposal' }>) {
+    const parent = from.seen.get(toHex(proposal.qc.data.blockHash));
+    const grandparent = parent && from.seen.get(toHex(parent.qc.data.blockHash));
+    if (grandparent === undefined) return proposal;
+    const qc = grandparent.qc;
+    const base = from.results.get(toHex(qc.data.blockHash));
+    if (base === undefined) return proposal;
+    const header: BlockHeader = {
+      ...proposal.header,
+      height: qc.data.height + 1n,
+      parentHash: qc.data.blockHash,
+      stateRoot: base.stateRoot,
+      receiptRoot: base.receiptRoot,
+      receiptCount: base.receiptCount,
+    };
+    const hash = blockHash(sha256, header);
+    this.proposed.add(toHex(hash));
+    const tc = proposal.tc;
+    return { kind: 'proposal' as const, header, qc, tc, signature: from.keys.sign(hash) };
   }
 
   /** Votes for every proposal seen, with no safety rule, to the round's next leader. */

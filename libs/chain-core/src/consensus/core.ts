@@ -15,6 +15,7 @@ import {
   bitmapOf,
   signersOf,
 } from '../types';
+import { blockHash } from './block-hash';
 import { ConsensusError } from './errors';
 import type {
   EpochRoot,
@@ -255,14 +256,14 @@ export class ConsensusCore {
     );
     this.committedHead = root;
     this.blocks.set(root.id, root);
-    this.rememberCommitted(root);
     for (const c of committed) {
-      if (c.proposal.header.height <= root.header.height) continue;
       const block = this.makeBlock(c.proposal, c.hash, c.result);
-      this.rememberCommitted(block);
+      this.rememberCommitted(block); // the root's own signed proposal, if given, is served
+      if (c.proposal.header.height <= root.header.height) continue;
       this.committedHead = block;
       if (block.header.epoch === state.validators.epoch) this.recordHistory(block);
     }
+    this.rememberCommitted(root);
     this.blocks = new Map([[this.committedHead.id, this.committedHead]]);
     this.highQc =
       committedQc && committedQc.data.epoch === state.validators.epoch ? committedQc : rootQc;
@@ -367,7 +368,7 @@ export class ConsensusCore {
 
   private onProposal(from: NodeId, proposal: Proposal, live: boolean): void {
     const { header } = proposal;
-    const hash = BlockHeader.hash(this.hash, header);
+    const hash = blockHash(this.hash, header);
     const id = toHex(hash);
     if (live) {
       // [R1] One block per leader per round: a second one is evidence, and never voted for.
@@ -375,7 +376,7 @@ export class ConsensusCore {
       const seen = this.proposalsSeen.get(key);
       if (seen === undefined) {
         this.proposalsSeen.set(key, proposal);
-      } else if (!equalBytes(BlockHeader.hash(this.hash, seen.header), hash)) {
+      } else if (!equalBytes(blockHash(this.hash, seen.header), hash)) {
         this.recordEvidence({
           kind: 'double-proposal',
           validator: this.epoch.validators.ids[Number(header.proposer)]!,
@@ -444,7 +445,7 @@ export class ConsensusCore {
     if (!list) return;
     this.waiting.delete(block.id);
     for (const w of list) {
-      const hash = BlockHeader.hash(this.hash, w.proposal.header);
+      const hash = blockHash(this.hash, w.proposal.header);
       if (!this.blocks.has(toHex(hash))) this.insert(block, w.proposal, hash, w.live);
     }
   }
@@ -631,6 +632,7 @@ export class ConsensusCore {
 
   /** [R13] The round's timer fired: sign a timeout once (S3, S4), broadcast it, re-arm. */
   private localTimeout(): void {
+    this.requested.clear(); // block requests lost on the way are retried once per timer
     if (this.myIndex === undefined) {
       this.armTimer();
       return;
@@ -763,7 +765,7 @@ export class ConsensusCore {
       stateRoot: parent.result.stateRoot,
       timestampMs: maxBig(payload.timestampMs, parent.header.timestampMs + 1n),
     };
-    const hash = BlockHeader.hash(this.hash, header);
+    const hash = blockHash(this.hash, header);
     let signed;
     try {
       signed = this.safety.signProposal(header, hash);
@@ -799,7 +801,7 @@ export class ConsensusCore {
     const blocks: Proposal[] = [];
     let id = toHex(hash);
     while (blocks.length < Number(count)) {
-      const block = this.blocks.get(id) ?? this.committedBlocks.get(id);
+      const block = this.committedBlocks.get(id) ?? this.blocks.get(id);
       if (block === undefined || block.header.height === 0n) break;
       if (block.proposal.signature.every((b) => b === 0)) break; // an epoch root we did not get signed
       blocks.push(block.proposal);
@@ -811,7 +813,7 @@ export class ConsensusCore {
   }
 
   private onBlockResponse(from: NodeId, blocks: readonly Proposal[]): void {
-    for (const p of blocks) this.requested.delete(toHex(BlockHeader.hash(this.hash, p.header)));
+    for (const p of blocks) this.requested.delete(toHex(blockHash(this.hash, p.header)));
     for (let i = blocks.length - 1; i >= 0; i--) {
       const p = blocks[i]!;
       if (p.header.epoch !== this.epoch.validators.epoch) continue;

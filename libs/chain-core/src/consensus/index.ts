@@ -2,6 +2,7 @@
  * The consensus layer (docs/spec/consensus.md): a sans-I/O chained HotStuff core with a
  * 2-chain commit, its safety rules, leader election and the verification edge.
  */
+export { blockHash } from './block-hash';
 export { ConsensusCore, DEFAULT_PACEMAKER } from './core';
 export type { CommittedBlock, CoreOptions, PacemakerParams } from './core';
 export { ConsensusError } from './errors';

@@ -6,7 +6,6 @@
  */
 import { CodecError, type HashFn, equalBytes, toHex } from '../codec';
 import {
-  BlockHeader,
   type QuorumCertificate,
   type TimeoutCertificate,
   QuorumCertificate as QcType,
@@ -14,6 +13,7 @@ import {
   timeoutSigningPayload,
   voteSigningPayload,
 } from '../types';
+import { blockHash } from './block-hash';
 import { ConsensusError } from './errors';
 import type { EpochState } from './io';
 import { type ConsensusMessage, type Proposal, validateMessageBasic } from './messages';
@@ -43,6 +43,8 @@ const CACHE_SIZE = 1024;
 
 export class MessageVerifier {
   private readonly verifiedQcs = new Set<string>();
+  /** Certificate objects already verified (immutable values: one decoded message's parts). */
+  private readonly verifiedObjects = new WeakSet<object>();
 
   constructor(private readonly deps: VerifierDeps) {}
 
@@ -89,10 +91,7 @@ export class MessageVerifier {
         for (const p of message.blocks) this.proposal(p);
         message.blocks.forEach((p, i) => {
           const older = message.blocks[i + 1];
-          if (
-            older &&
-            !equalBytes(p.header.parentHash, BlockHeader.hash(this.deps.hash, older.header))
-          ) {
+          if (older && !equalBytes(p.header.parentHash, blockHash(this.deps.hash, older.header))) {
             fail(`block ${i + 1} of the response is not the parent of block ${i}`);
           }
         });
@@ -109,15 +108,19 @@ export class MessageVerifier {
     const { validators } = this.epochState(p.header.epoch, p.header.chainId);
     const key =
       validators.publicKey(p.header.proposer) ?? fail(`no validator ${p.header.proposer}`);
-    this.signature(key, BlockHeader.hash(this.deps.hash, p.header), p.signature, 'proposal');
+    this.signature(key, blockHash(this.deps.hash, p.header), p.signature, 'proposal');
     this.qc(p.qc);
     if (p.tc !== null) this.tc(p.tc);
   }
 
   /** A QC: an epoch's root (round 0, no signers) or ≥ quorum valid vote signatures. */
   qc(qc: QuorumCertificate): void {
+    if (this.verifiedObjects.has(qc)) return;
     const id = toHex(QcType.hash(this.deps.hash, qc));
-    if (this.verifiedQcs.has(id)) return;
+    if (this.verifiedQcs.has(id)) {
+      this.verifiedObjects.add(qc);
+      return;
+    }
     const state = this.epochState(qc.data.epoch, qc.data.chainId);
     if (qc.signers.length === 0) {
       if (
@@ -139,9 +142,11 @@ export class MessageVerifier {
       });
     }
     this.remember(id);
+    this.verifiedObjects.add(qc);
   }
 
   tc(tc: TimeoutCertificate): void {
+    if (this.verifiedObjects.has(tc)) return;
     const state = this.epochState(tc.epoch, tc.chainId);
     const signers = this.quorum(tc.signers, state, 'TC');
     signers.forEach((s, i) => {
@@ -159,6 +164,7 @@ export class MessageVerifier {
       );
     });
     this.qc(tc.highQc);
+    this.verifiedObjects.add(tc);
   }
 
   private quorum(bitmap: Uint8Array, state: EpochState, what: string): number[] {
