@@ -1,9 +1,11 @@
 /**
- * `npm run sim -- --seeds 100000 [--from 1] [--n 4|7|10]` runs random scenarios and prints a
- * summary; `npm run sim -- --seed 1234` replays one seed and prints its scenario and result.
+ * `npm run sim -- --seeds 100000 [--from 1] [--n 4|7|10]` runs random scenarios (n cycling
+ * through 4, 7, 10 as in CI unless --n is given) and prints a summary; `npm run sim -- --seed
+ * 1234 [--trace]` replays one seed exactly and prints its scenario, result (and every input
+ * and output of every replica).
  * Exits 1 when any seed violates a property, printing the seeds to replay.
  */
-import { randomScenario } from './scenario';
+import { SIZES, randomScenario } from './scenario';
 import { simulate } from './simulator';
 
 function arg(name: string): string | undefined {
@@ -19,7 +21,8 @@ function main(): number {
     const trace = process.argv.includes('--trace')
       ? (line: string) => console.log(line)
       : undefined;
-    const result = simulate(randomScenario(Number(one), n), { trace });
+    const seed = Number(one);
+    const result = simulate(randomScenario(seed, n ?? SIZES[seed % SIZES.length]), { trace });
     console.log(JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
     return result.violations.length > 0 ? 1 : 0;
   }
@@ -34,7 +37,7 @@ function main(): number {
   let epochs = 0;
   const failed: string[] = [];
   for (let seed = from; seed < from + seeds; seed++) {
-    const result = simulate(randomScenario(seed, n));
+    const result = simulate(randomScenario(seed, n ?? SIZES[seed % SIZES.length]));
     commits += result.commits;
     viewChanges += result.viewChanges;
     messages += result.messages;

@@ -665,7 +665,7 @@ export class Simulation {
 
   private transmit(from: Instance, to: readonly NodeId[], message: ConsensusMessage): void {
     const s = this.scenario;
-    const bytes = s.wire ? encodeMessage(message) : null;
+    const bytes = s.wire ? this.encode(message) : null;
     const stable = this.now >= s.gstMs;
     for (const nodeId of to) {
       for (const target of this.byNode.get(nodeId) ?? []) {
@@ -684,6 +684,16 @@ export class Simulation {
           });
         }
       }
+    }
+  }
+
+  /** A message's bytes; what a Byzantine sender cannot encode goes out as garbage. */
+  private encode(message: ConsensusMessage): Uint8Array {
+    try {
+      return encodeMessage(message);
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'CodecError') throw error;
+      return this.rng.bytes(this.rng.range(1, 200));
     }
   }
 
@@ -763,6 +773,7 @@ export class Simulation {
     const grandparent = parent && from.seen.get(toHex(parent.qc.data.blockHash));
     if (grandparent === undefined) return proposal;
     const qc = grandparent.qc;
+    if (qc.data.epoch !== proposal.header.epoch) return proposal;
     const base = from.results.get(toHex(qc.data.blockHash));
     if (base === undefined) return proposal;
     const header: BlockHeader = {

@@ -131,6 +131,11 @@ export class ConsensusCore {
   private highQc!: QuorumCertificate;
   /** The TC of round − 1 when this round was entered by a timeout certificate. */
   private lastTc: TimeoutCertificate | null = null;
+  /**
+   * [R16] The QC that proved our last commit, sent with timeouts and syncs: a replica behind
+   * in commits catches up, and then names the same leaders (reputation reads commits).
+   */
+  private commitQc: QuorumCertificate | null = null;
   private myTimeout: Timeout | null = null;
   private proposedRound = 0n;
   private wantPropose = false;
@@ -269,6 +274,7 @@ export class ConsensusCore {
       committedQc && committedQc.data.epoch === state.validators.epoch ? committedQc : rootQc;
     this.round = 0n;
     this.lastTc = null;
+    this.commitQc = null;
     this.myTimeout = null;
     this.proposedRound = 0n;
     this.votes.clear();
@@ -337,10 +343,13 @@ export class ConsensusCore {
         return;
       case 'timeout':
         if (this.olderEpoch(from, message.timeout.data.epoch)) return;
+        if (message.commitQc) this.processQc(message.commitQc, from);
+        if (message.timeout.data.epoch !== this.epoch.validators.epoch) return;
         this.onTimeout(from, message.timeout, message.lastTc);
         return;
       case 'sync':
         // [R10] Certificates of our epoch from a peer ahead of us (another epoch's are of no use).
+        if (message.commitQc) this.processQc(message.commitQc, from);
         this.processQc(message.qc, from);
         if (message.tc) this.processTc(message.tc, from);
         return;
@@ -360,7 +369,13 @@ export class ConsensusCore {
   private olderEpoch(from: NodeId, epoch: bigint): boolean {
     if (epoch >= this.epoch.validators.epoch) return false;
     const qc = this.epochEndQcs.get(epoch);
-    if (qc) this.out.push({ kind: 'send', to: from, message: { kind: 'sync', qc, tc: null } });
+    if (qc) {
+      this.out.push({
+        kind: 'send',
+        to: from,
+        message: { kind: 'sync', qc, tc: null, commitQc: null },
+      });
+    }
     return true;
   }
 
@@ -596,6 +611,7 @@ export class ConsensusCore {
       this.rememberCommitted(b);
       this.recordHistory(b);
     }
+    this.commitQc = commitQc;
     this.committedHead = last;
     this.prune();
     if (last.result!.nextValidators !== null) this.enterNextEpoch(last, commitQc);
@@ -656,7 +672,7 @@ export class ConsensusCore {
       const timeout = this.myTimeout;
       this.out.push({
         kind: 'broadcast',
-        message: { kind: 'timeout', timeout, lastTc: this.lastTc },
+        message: { kind: 'timeout', timeout, lastTc: this.lastTc, commitQc: this.commitQc },
       });
       this.addTimeout(timeout, this.self);
     }
@@ -673,7 +689,7 @@ export class ConsensusCore {
       this.out.push({
         kind: 'send',
         to: from,
-        message: { kind: 'sync', qc: this.highQc, tc: this.lastTc },
+        message: { kind: 'sync', qc: this.highQc, tc: this.lastTc, commitQc: this.commitQc },
       });
       return;
     }

@@ -5,7 +5,9 @@
  * crashed validator stops costing a timeout every n-th round once `window` blocks commit
  * without it. Only committed blocks count, so every replica that has committed up to round
  * r − lag names the same leader for round r; a replica further behind may name another
- * leader for a while, which costs liveness (a timeout), never safety.
+ * leader for a while, which costs liveness (a timeout), never safety, until the commit QC
+ * sent with timeouts brings it up to date. A window naming fewer than a quorum of
+ * validators (too little history) falls back to plain round-robin.
  */
 import type { ValidatorSet } from './validator-set';
 
@@ -46,6 +48,9 @@ export function leaderOf(
     active.add(entry.proposer);
     for (const voter of entry.voters) active.add(voter);
   }
+  // Too little history to judge (e.g. only blocks certified by an epoch's unsigned root QC):
+  // fewer than a quorum would be leaders, so plain round-robin instead.
+  if (active.size < validators.quorum) return roundRobin;
   const candidates: number[] = [];
   for (let i = 0; i < n; i++) if (active.has(i)) candidates.push(i);
   return candidates[Number(round % BigInt(candidates.length))]!;

@@ -72,6 +72,8 @@ export const ProposalSchema = new RecordSchema<Proposal>(
 export interface TimeoutMessage {
   readonly timeout: TimeoutT;
   readonly lastTc: TimeoutCertificateT | null;
+  /** The QC that proved the sender's last commit: a replica behind in commits catches up. */
+  readonly commitQc: QuorumCertificateT | null;
 }
 
 /** Asks a peer for `count` blocks: the block `hash` and then its ancestors, newest first. */
@@ -89,6 +91,8 @@ export interface BlockResponse {
 export interface SyncInfo {
   readonly qc: QuorumCertificateT;
   readonly tc: TimeoutCertificateT | null;
+  /** The QC that proved the sender's last commit (see TimeoutMessage). */
+  readonly commitQc: QuorumCertificateT | null;
 }
 
 /** The most blocks a `BlockResponse` carries. */
@@ -110,6 +114,7 @@ const bodies = {
   timeout: new RecordSchema<TimeoutMessage>('TimeoutMessage', {
     timeout: Timeout.schema.asField(),
     lastTc: optional(TimeoutCertificate.schema.asField()),
+    commitQc: optional(QuorumCertificate.schema.asField()),
   }),
   'block-request': new RecordSchema<BlockRequest>(
     'BlockRequest',
@@ -133,6 +138,7 @@ const bodies = {
   sync: new RecordSchema<SyncInfo>('SyncInfo', {
     qc: QuorumCertificate.schema.asField(),
     tc: optional(TimeoutCertificate.schema.asField()),
+    commitQc: optional(QuorumCertificate.schema.asField()),
   }),
 } as unknown as { readonly [K in MessageKind]: RecordSchema<object> };
 

@@ -8,6 +8,8 @@ import { CodecError, type HashFn, equalBytes, toHex } from '../codec';
 import {
   type QuorumCertificate,
   type TimeoutCertificate,
+  type TimeoutData,
+  type VoteData,
   QuorumCertificate as QcType,
   signersOf,
   timeoutSigningPayload,
@@ -63,26 +65,17 @@ export class MessageVerifier {
       case 'vote': {
         const { validators } = this.epochState(message.data.epoch, message.data.chainId);
         const key = validators.publicKey(message.voter) ?? fail(`no validator ${message.voter}`);
-        this.signature(
-          key,
-          voteSigningPayload(this.deps.hash, message.data),
-          message.signature,
-          'vote',
-        );
+        this.signature(key, this.votePayload(message.data), message.signature, 'vote');
         break;
       }
       case 'timeout': {
-        const { timeout, lastTc } = message;
+        const { timeout, lastTc, commitQc } = message;
         const { validators } = this.epochState(timeout.data.epoch, timeout.data.chainId);
         const key = validators.publicKey(timeout.voter) ?? fail(`no validator ${timeout.voter}`);
-        this.signature(
-          key,
-          timeoutSigningPayload(this.deps.hash, timeout.data),
-          timeout.signature,
-          'timeout',
-        );
+        this.signature(key, this.timeoutPayload(timeout.data), timeout.signature, 'timeout');
         this.qc(timeout.highQc);
         if (lastTc !== null) this.tc(lastTc);
+        if (commitQc !== null) this.qc(commitQc);
         break;
       }
       case 'block-request':
@@ -99,6 +92,7 @@ export class MessageVerifier {
       case 'sync':
         this.qc(message.qc);
         if (message.tc !== null) this.tc(message.tc);
+        if (message.commitQc !== null) this.qc(message.commitQc);
         break;
     }
     return message as Verified<ConsensusMessage>;
@@ -131,7 +125,7 @@ export class MessageVerifier {
       }
     } else {
       const signers = this.quorum(qc.signers, state, 'QC');
-      const payload = voteSigningPayload(this.deps.hash, qc.data);
+      const payload = this.votePayload(qc.data);
       signers.forEach((s, i) => {
         this.signature(
           state.validators.publicKeys[s]!,
@@ -158,7 +152,7 @@ export class MessageVerifier {
       };
       this.signature(
         state.validators.publicKeys[s]!,
-        timeoutSigningPayload(this.deps.hash, data),
+        this.timeoutPayload(data),
         tc.signatures[i]!,
         `TC signature ${i}`,
       );
@@ -189,6 +183,29 @@ export class MessageVerifier {
     if (state === undefined)
       throw new ConsensusError('unknown-epoch', `epoch ${epoch} is not known`);
     return state;
+  }
+
+  /** Signing payloads by their fields: a TC's or QC's payloads recur across messages. */
+  private readonly payloads = new Map<string, Uint8Array>();
+
+  private votePayload(data: VoteData): Uint8Array {
+    const key = `v/${data.chainId}/${data.epoch}/${data.round}/${data.height}/${toHex(data.blockHash)}`;
+    return this.memo(key, () => voteSigningPayload(this.deps.hash, data));
+  }
+
+  private timeoutPayload(data: TimeoutData): Uint8Array {
+    const key = `t/${data.chainId}/${data.epoch}/${data.round}/${data.highQcRound}`;
+    return this.memo(key, () => timeoutSigningPayload(this.deps.hash, data));
+  }
+
+  private memo(key: string, compute: () => Uint8Array): Uint8Array {
+    let payload = this.payloads.get(key);
+    if (payload === undefined) {
+      if (this.payloads.size >= CACHE_SIZE) this.payloads.clear();
+      payload = compute();
+      this.payloads.set(key, payload);
+    }
+    return payload;
   }
 
   private remember(id: string): void {

@@ -34,16 +34,21 @@ const messages: [string, ConsensusMessage][] = [
   ['proposal on the root', { kind: 'proposal', ...b1.proposal }],
   ['proposal with a TC', { kind: 'proposal', ...afterTc.proposal }],
   ['vote', { kind: 'vote', ...vote(b2.voteData, 3) }],
-  ['timeout', { kind: 'timeout', timeout: timeout(3n, b2.qc, 1), lastTc: null }],
+  ['timeout', { kind: 'timeout', timeout: timeout(3n, b2.qc, 1), lastTc: null, commitQc: null }],
   [
-    'timeout with its last TC',
-    { kind: 'timeout', timeout: timeout(4n, b2.qc, 1), lastTc: tcOf(3n, b2.qc) },
+    'timeout with its last TC and commit QC',
+    {
+      kind: 'timeout',
+      timeout: timeout(4n, b2.qc, 1),
+      lastTc: tcOf(3n, b2.qc),
+      commitQc: b2.qc,
+    },
   ],
   ['block-request', { kind: 'block-request', hash: b3.hash, count: 3n }],
   ['block-response', { kind: 'block-response', blocks: [b3.proposal, b2.proposal, b1.proposal] }],
   ['empty block-response', { kind: 'block-response', blocks: [] }],
-  ['sync', { kind: 'sync', qc: b3.qc, tc: null }],
-  ['sync with a TC', { kind: 'sync', qc: root, tc: tcOf(1n, root) }],
+  ['sync', { kind: 'sync', qc: b3.qc, tc: null, commitQc: null }],
+  ['sync with a TC and commit QC', { kind: 'sync', qc: root, tc: tcOf(1n, root), commitQc: b3.qc }],
 ];
 
 /** The CodecError `fn` throws (failing the test if it throws nothing or something else). */

@@ -42,6 +42,7 @@ const syncOf = (qc: QuorumCertificate, tc: TimeoutCertificate | null = null): Co
   kind: 'sync',
   qc,
   tc,
+  commitQc: null,
 });
 
 describe('MessageVerifier', () => {
@@ -56,7 +57,7 @@ describe('MessageVerifier', () => {
       ['a vote', () => ({ kind: 'vote', ...vote(b2.voteData, 3) })],
       [
         'a timeout without a TC',
-        () => ({ kind: 'timeout', timeout: timeout(3n, b2.qc, 1), lastTc: null }),
+        () => ({ kind: 'timeout', timeout: timeout(3n, b2.qc, 1), lastTc: null, commitQc: null }),
       ],
       [
         'a timeout with the TC of the previous round',
@@ -64,6 +65,7 @@ describe('MessageVerifier', () => {
           kind: 'timeout',
           timeout: timeout(4n, b2.qc, 1),
           lastTc: tcOf(3n, b2.qc, [0, 2, 3], [2n, 1n, 2n]),
+          commitQc: null,
         }),
       ],
       ['a sync with a QC', () => syncOf(b3.qc)],
@@ -134,6 +136,7 @@ describe('MessageVerifier', () => {
             kind: 'timeout',
             timeout: { ...t, signature: flipped(t.signature) },
             lastTc: null,
+            commitQc: null,
           };
         },
         'timeout: invalid signature',
@@ -231,7 +234,12 @@ describe('MessageVerifier', () => {
       ],
       [
         'a timeout whose high QC is short of the quorum',
-        () => ({ kind: 'timeout', timeout: timeout(3n, qcOf(b2.voteData, [2]), 1), lastTc: null }),
+        () => ({
+          kind: 'timeout',
+          timeout: timeout(3n, qcOf(b2.voteData, [2]), 1),
+          lastTc: null,
+          commitQc: null,
+        }),
         'QC has 1 signers, fewer than the quorum 3',
       ],
       [
@@ -242,6 +250,7 @@ describe('MessageVerifier', () => {
             kind: 'timeout',
             timeout: timeout(3n, b1.qc, 0),
             lastTc: { ...tc, signatures: [flipped(tc.signatures[0]!), ...tc.signatures.slice(1)] },
+            commitQc: null,
           };
         },
         'TC signature 0: invalid signature',
@@ -310,7 +319,7 @@ describe('MessageVerifier', () => {
       ['a sync whose QC is of an unknown epoch', () => syncOf(e2b1.qc)],
       [
         'a timeout of an unknown epoch',
-        () => ({ kind: 'timeout', timeout: timeout(2n, e2b1.qc, 0), lastTc: null }),
+        () => ({ kind: 'timeout', timeout: timeout(2n, e2b1.qc, 0), lastTc: null, commitQc: null }),
       ],
     ])('verify_rejects: %s', (_name, make) => {
       expectRefused(() => verifier().verify(make()), 'unknown-epoch', 'epoch 2 is not known');
@@ -342,7 +351,7 @@ describe('MessageVerifier across epochs', () => {
       signature: signerOf(3)(timeoutSigningPayload(hash, data)),
     };
     expectRefused(
-      () => both.verify({ kind: 'timeout', timeout: forged, lastTc: null }),
+      () => both.verify({ kind: 'timeout', timeout: forged, lastTc: null, commitQc: null }),
       'invalid-message',
       'highQc is of another epoch',
     );
@@ -351,7 +360,7 @@ describe('MessageVerifier across epochs', () => {
   it('tc_whoseHighQcIsOfAnotherEpoch_isInvalidMessage', () => {
     const tc = { ...tcOf(2n, root2), highQc: old.qc, highQcRounds: [1n, 1n, 1n] };
     expectRefused(
-      () => both.verify({ kind: 'sync', qc: root2, tc }),
+      () => both.verify({ kind: 'sync', qc: root2, tc, commitQc: null }),
       'invalid-message',
       'highQc is of another chain or epoch',
     );
