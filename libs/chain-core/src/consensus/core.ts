@@ -3,7 +3,7 @@
  * Jolteon / DiemBFT v4 / HotStuff-2. Sans-I/O: `handle(input)` updates the state and returns
  * the outputs for the runtime to carry out in order; no sockets, timers, clocks, files or
  * randomness in here. Comments of the form [R<n>] name the rule of consensus.md §3 a branch
- * implements; [S<n>] rules are in safety-rules.ts.
+ * implements; the safety rules S1–S6 are marked `// S<n>` in safety-rules.ts.
  */
 import { type HashFn, equalBytes, toHex } from '../codec';
 import {
@@ -530,7 +530,9 @@ export class ConsensusCore {
     this.votesByVoter.set(voterKey, vote);
     const byBlock = this.votes.get(round) ?? new Map<string, Map<bigint, Vote>>();
     this.votes.set(round, byBlock);
-    const id = toHex(vote.data.blockHash);
+    // Votes count together only when they signed the same data (a vote naming the right
+    // block with a wrong height must not poison the QC the others form).
+    const id = `${toHex(vote.data.blockHash)}/${vote.data.height}`;
     const voters = byBlock.get(id) ?? new Map<bigint, Vote>();
     byBlock.set(id, voters);
     voters.set(vote.voter, vote);
@@ -696,6 +698,7 @@ export class ConsensusCore {
     this.addTimeout(timeout, from);
   }
 
+  /** [R14] Count a timeout; f + 1 make us join, a quorum forms the TC. */
   private addTimeout(timeout: Timeout, from: NodeId): void {
     const { round } = timeout.data;
     if (round < this.round) return;
@@ -757,6 +760,7 @@ export class ConsensusCore {
     });
   }
 
+  /** [R15] The payload arrived: build, sign (S6), broadcast and process our own block. */
   private onPayload(epoch: bigint, round: bigint, payload: Payload): void {
     if (epoch !== this.epoch.validators.epoch || round !== this.round) return;
     if (this.myIndex === undefined || this.proposedRound >= round) return;
@@ -911,7 +915,10 @@ export class ConsensusCore {
   private recordEvidence(evidence: Equivocation): void {
     const round =
       evidence.kind === 'double-vote' ? evidence.first.data.round : evidence.first.header.round;
-    const key = `${evidence.kind}/${evidence.validator}/${round}`;
+    const epoch =
+      evidence.kind === 'double-vote' ? evidence.first.data.epoch : evidence.first.header.epoch;
+    const key = `${evidence.kind}/${evidence.validator}/${epoch}/${round}`;
+    if (this.evidenceSeen.size >= 65_536) this.evidenceSeen.clear();
     if (this.evidenceSeen.has(key)) return;
     this.evidenceSeen.add(key);
     this.evidenceList.push(evidence);

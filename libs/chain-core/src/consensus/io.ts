@@ -105,7 +105,9 @@ export type Output =
   | { readonly kind: 'execute'; readonly block: Proposal; readonly hash: Uint8Array }
   /**
    * These blocks are final, oldest first, extending the previous commit. `qc` certifies the
-   * last of them; `commitQc` certifies its child in the next round (the 2-chain proof).
+   * last of them; `commitQc` is the 2-chain proof: it certifies a descendant B whose parent
+   * (the last block here, or — when the commit stops at an epoch's last block — a later
+   * block of the epoch's empty suffix) has round B.round − 1.
    */
   | {
       readonly kind: 'commit';

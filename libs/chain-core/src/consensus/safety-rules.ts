@@ -142,6 +142,7 @@ export class SafetyRules implements SafetyRulesApi {
     blockHash: Uint8Array,
   ): { signature: Uint8Array; data: SafetyData } {
     this.checkEpoch(header.epoch);
+    // S6
     if (header.round <= this.state.lastProposedRound) {
       throw new ConsensusError(
         'unsafe',

@@ -55,30 +55,6 @@ function twinPartitions(seed: number, n: number, gstMs: number): Scenario['parti
   return out;
 }
 
-/**
- * Safety rules without S2 (the 2-chain voting rule): every vote is signed as if the block
- * extended the QC of the round before it. S1 stays (one vote per round).
- */
-export const withoutVotingRule: CoreOptions['safetyRules'] = (deps, data) => {
-  const real = new SafetyRules(deps, data);
-  return {
-    get data() {
-      return real.data;
-    },
-    enterEpoch: (epoch) => real.enterEpoch(epoch),
-    signProposal: (header, hash) => real.signProposal(header, hash),
-    signTimeout: (epoch, round, highQc, tc, voter) =>
-      real.signTimeout(epoch, round, highQc, tc, voter),
-    signVote: (proposal: VoteProposal, voter) => {
-      const round = proposal.header.round - 1n;
-      return real.signVote(
-        { ...proposal, qc: { ...proposal.qc, data: { ...proposal.qc.data, round } } },
-        voter,
-      );
-    },
-  } satisfies SafetyRulesApi;
-};
-
 /** Safety rules without S1 and S2: votes for any block, any number of times per round. */
 export const votesForAnything: CoreOptions['safetyRules'] = (deps, data) => {
   const real = new SafetyRules(deps, data);

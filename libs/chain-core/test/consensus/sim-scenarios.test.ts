@@ -117,6 +117,21 @@ describe('consensus in the simulator', () => {
     expect(roundRobin).toBeLessThan(0.5 * withReputation);
   });
 
+  it('votesWithAWrongHeight_thenSilence_doNotStallTheChain', () => {
+    // Validator 3 votes for every proposal, often naming the right block with a wrong
+    // height, then goes silent for good: the leaders' QCs must stay valid without it.
+    for (let seed = 1; seed <= 10; seed++) {
+      const s: Scenario = {
+        ...quietScenario(4, seed),
+        behaviours: ['honest', 'honest', 'honest', 'vote-all'],
+        crashes: [{ validator: 3, atMs: 1_500, downMs: Infinity, afterPersist: false }],
+      };
+      const r = simulate(s, { blocksAfterGst: 10 });
+      noViolations(r);
+      expect(lowest(r)).toBeGreaterThanOrEqual(10n);
+    }
+  });
+
   it('validatorSetChange_takesEffectAtTheNextEpoch', () => {
     const s: Scenario = { ...quietScenario(7), reconfigureAtHeight: 5n };
     const r = simulate(s, { blocksAfterGst: 10 });
@@ -136,12 +151,12 @@ describe('consensus in the simulator', () => {
   it('realEd25519Signatures_sameOutcomeAsTheStandIn', () => {
     for (const seed of [3, 4]) {
       const s = randomScenario(seed, 4);
-      const sim = simulate(s);
+      const standIn = simulate(s);
       const real = simulate(s, { signatures: 'ed25519' });
       noViolations(real);
       expect(real.commits).toBeGreaterThan(0);
-      expect(real.viewChanges).toBeGreaterThanOrEqual(0);
-      void sim;
+      // only the signature bytes differ: the same schedule, the same outcome
+      expect({ ...real, scenario: null }).toEqual({ ...standIn, scenario: null });
     }
   });
 
