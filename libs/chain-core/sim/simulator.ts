@@ -32,6 +32,7 @@ import {
   toHex,
   voteSigningPayload,
 } from '../src';
+import { concatBytes } from '../src/crypto/common/bytes';
 import { Prng } from './prng';
 import { type Scenario, instanceCount, validatorOf } from './scenario';
 
@@ -899,8 +900,8 @@ function execute(
   parent: ExecutionResult,
   keys: readonly Keys[],
 ): ExecutionResult {
-  const stateRoot = sha256(concat(parent.stateRoot, hash));
-  const receiptRoot = sha256(concat(block.header.txRoot, hash));
+  const stateRoot = sha256(concatBytes(parent.stateRoot, hash));
+  const receiptRoot = sha256(concatBytes(block.header.txRoot, hash));
   const reconfigure =
     block.header.epoch === 0n && block.header.batchDigests.some((d) => equalBytes(d, RECONFIGURE));
   return {
@@ -909,13 +910,6 @@ function execute(
     receiptCount: block.header.txCount,
     nextValidators: reconfigure ? [...keys.slice(1), keys[0]!].map((k) => k.publicKey) : null,
   };
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
 
 /** Runs one seed's scenario. */

@@ -96,7 +96,6 @@ interface Block {
 
 interface Waiting {
   readonly proposal: Proposal;
-  readonly from: NodeId;
   readonly live: boolean;
 }
 
@@ -252,7 +251,6 @@ export class ConsensusCore {
     this.epochs.set(state.validators.epoch, state);
     this.myIndex = state.validators.indexOf(this.self);
     const rootQc = this.rootQc(state);
-    this.blocks = new Map();
     this.history = [];
     const root = this.makeBlock(
       { header: state.root.header, qc: rootQc, tc: null, signature: new Uint8Array(64) },
@@ -260,7 +258,6 @@ export class ConsensusCore {
       state.root.result,
     );
     this.committedHead = root;
-    this.blocks.set(root.id, root);
     for (const c of committed) {
       const block = this.makeBlock(c.proposal, c.hash, c.result);
       this.rememberCommitted(block); // the root's own signed proposal, if given, is served
@@ -415,7 +412,7 @@ export class ConsensusCore {
     const parentId = toHex(header.parentHash);
     const parent = this.blocks.get(parentId);
     if (parent === undefined || parent.result === null) {
-      this.wait(parentId, { proposal, from, live });
+      this.wait(parentId, { proposal, live });
       if (parent === undefined) this.requestBlocks(from, header.parentHash, header.height);
       return;
     }

@@ -18,7 +18,7 @@
  * so that a restarted replica can re-enter its round and time out there (S3, S4) even when
  * every replica restarted at once.
  */
-import { type HashFn, RecordSchema, optional, u64 } from '../codec';
+import { type HashFn, RecordSchema, equalBytes, optional, u64 } from '../codec';
 import {
   QuorumCertificate as QcType,
   TimeoutCertificate as TcType,
@@ -110,9 +110,6 @@ export interface SafetyRulesApi {
 const higher = (qc: QuorumCertificate, other: QuorumCertificate | null) =>
   other !== null && other.data.round > qc.data.round ? other : qc;
 
-const sameBytes = (a: Uint8Array, b: Uint8Array) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
-
 export class SafetyRules implements SafetyRulesApi {
   constructor(
     private readonly deps: SafetyRulesDeps,
@@ -162,7 +159,7 @@ export class SafetyRules implements SafetyRulesApi {
     this.checkEpoch(epoch);
     const last = this.state.lastVote;
     if (last !== null && last.data.epoch === epoch && last.data.round === round) {
-      if (sameBytes(last.data.blockHash, p.blockHash)) return { vote: last, data: this.state };
+      if (equalBytes(last.data.blockHash, p.blockHash)) return { vote: last, data: this.state };
       throw new ConsensusError('unsafe', `already voted for another block in round ${round}`);
     }
     // S1

@@ -34,8 +34,7 @@ export function twinScenario(seed: number, n = 4): Scenario {
   const behaviours = base.behaviours.map((b, i) =>
     i === 0 ? 'twin' : b === 'twin' ? 'honest' : b,
   );
-  const fresh = randomScenario(seed, n);
-  return { ...fresh, behaviours, partitions: twinPartitions(seed, behaviours.length, base.gstMs) };
+  return { ...base, behaviours, partitions: twinPartitions(seed, behaviours.length, base.gstMs) };
 }
 
 /** Alternating splits that keep the two copies of validator 0 (instances 0 and n) apart. */
