@@ -349,7 +349,7 @@ export default defineConfig(
     // every replica, the simulator and a replayed test reach the same state, so the core
     // never reads a clock, draws randomness, schedules work or touches files or sockets
     // itself: time and timers reach it only as `timer` inputs and `set-timer` outputs.
-    files: ['libs/chain-core/src/consensus/**/*.ts'],
+    files: ['libs/chain-core/src/consensus/**/*.ts', 'libs/chain-core/src/execution/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

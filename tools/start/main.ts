@@ -10,6 +10,8 @@ import {
   RunningService,
   assertPortFree,
   buildPortal,
+  consortiumDir,
+  initConsortiumOnce,
   portalBuildIsStale,
   stackServices,
 } from './stack';
@@ -43,6 +45,7 @@ async function main(): Promise<number> {
   const host = '127.0.0.1';
   const apiPort = port('TRELLIS_API_PORT', 3000);
   const portalPort = port('TRELLIS_PORTAL_PORT', 3001);
+  const nodeBasePort = port('TRELLIS_NODE_BASE_PORT', 7100);
 
   if (args.includes('--reset')) {
     await rm(dataDir, { recursive: true, force: true });
@@ -52,6 +55,14 @@ async function main(): Promise<number> {
   await mkdir(logDir, { recursive: true });
   await assertPortFree(host, apiPort, 'TRELLIS_API_PORT');
   await assertPortFree(host, portalPort, 'TRELLIS_PORTAL_PORT');
+  for (let i = 1; i <= 4; i++) {
+    await assertPortFree(host, nodeBasePort + i, 'TRELLIS_NODE_BASE_PORT');
+    await assertPortFree(host, nodeBasePort + 100 + i, 'TRELLIS_NODE_BASE_PORT');
+  }
+  const options = { dataDir, host, apiPort, portalPort, nodeBasePort };
+  if (await initConsortiumOnce(options, join(logDir, 'init.log'))) {
+    say(`trellis: generated the local consortium in ${consortiumDir(dataDir)}`);
+  }
 
   if (portalBuildIsStale()) {
     say('trellis: building the portal (first start, or its sources changed)…');
@@ -77,7 +88,7 @@ async function main(): Promise<number> {
     }
   });
 
-  const services = stackServices({ dataDir, host, apiPort, portalPort });
+  const services = stackServices(options);
   for (const spec of services) running.push(await RunningService.start(spec, logDir));
   const crashed = Promise.race(
     running.map((service) =>
@@ -106,6 +117,9 @@ async function main(): Promise<number> {
     const api = `http://${host}:${apiPort}`;
     say('');
     say(`Trellis is running. Data: ${dataDir}`);
+    say(
+      `  Validators (4 organisations)    ${[1, 2, 3, 4].map((i) => `http://${host}:${nodeBasePort + 100 + i}/v1/status`).join(' ')}`,
+    );
     say(`  API server (all six verticals)  ${api}/api/<vertical>`);
     say(`  OpenAPI documentation           ${api}/api/docs`);
     say(`  Portal                          http://${host}:${portalPort}/`);

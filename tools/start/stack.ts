@@ -23,12 +23,70 @@ export interface StackOptions {
   readonly host: string;
   readonly apiPort: number;
   readonly portalPort: number;
+  /** The validators' P2P ports are base+1…base+4, their API ports base+101…base+104. */
+  readonly nodeBasePort: number;
 }
 
-/** The processes `npm start` runs today: the all-in-one API server and the portal. */
+const NODE_MAIN = join(ROOT, 'apps', 'node', 'src', 'main.ts');
+/** The organisations of the local consortium (`trellis-node init`'s default). */
+export const LOCAL_ORGS = ['tax-bureau', 'bank', 'court', 'manufacturer'] as const;
+
+/** The consortium directory under the data directory. */
+export function consortiumDir(dataDir: string): string {
+  return join(dataDir, 'consortium');
+}
+
+/** `trellis-node init` for the local consortium, unless it exists already. */
+export async function initConsortiumOnce(options: StackOptions, log: string): Promise<boolean> {
+  const dir = consortiumDir(options.dataDir);
+  if (existsSync(join(dir, 'genesis.json'))) return false;
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      '@swc-node/register',
+      NODE_MAIN,
+      'init',
+      '--dir',
+      dir,
+      '--base-port',
+      String(options.nodeBasePort),
+      '--api-base-port',
+      String(options.nodeBasePort + 100),
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const out = createWriteStream(log);
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`trellis-node init failed (exit ${code}); see ${log}`);
+  return true;
+}
+
+/** The four validator processes of the local consortium. */
+export function nodeServices(options: StackOptions): ServiceSpec[] {
+  return LOCAL_ORGS.map((org, i) => ({
+    name: `node-${org}`,
+    args: [
+      '--require',
+      '@swc-node/register',
+      NODE_MAIN,
+      'start',
+      '--config',
+      join(consortiumDir(options.dataDir), 'nodes', `${org}-node`, 'config.json'),
+    ],
+    cwd: ROOT,
+    env: { NODE_ENV: 'production' },
+    readyUrl: `http://${options.host}:${options.nodeBasePort + 101 + i}/v1/status`,
+  }));
+}
+
+/** The processes `npm start` runs: four validators, the all-in-one API server and the portal. */
 export function stackServices(options: StackOptions): ServiceSpec[] {
   const api = `http://${options.host}:${options.apiPort}`;
   return [
+    ...nodeServices(options),
     {
       name: 'api',
       args: ['--require', '@swc-node/register', join(ROOT, 'apps', 'api', 'src', 'main.ts')],

@@ -89,6 +89,7 @@ describe('npm start', () => {
   let env: NodeJS.ProcessEnv;
   let api: string;
   let portal: string;
+  let nodeBase: number;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'trellis-start-'));
@@ -96,11 +97,13 @@ describe('npm start', () => {
     const portalPort = await freePort();
     api = `http://127.0.0.1:${apiPort}`;
     portal = `http://127.0.0.1:${portalPort}`;
+    nodeBase = 30_000 + Math.floor(Math.random() * 200) * 150;
     env = {
       TRELLIS_STACK_ID: marker,
       TRELLIS_DATA_DIR: dataDir,
       TRELLIS_API_PORT: String(apiPort),
       TRELLIS_PORTAL_PORT: String(portalPort),
+      TRELLIS_NODE_BASE_PORT: String(nodeBase),
       DATABASE_URL: '', // the bare-machine path: embedded database
     };
   });
@@ -126,6 +129,25 @@ describe('npm start', () => {
     expect(html).toContain('Court verification');
     expect(html).toContain('API: up');
     expect(await processesWithMarker(marker)).not.toHaveLength(0);
+
+    // Four validators of four organisations, each its own process, commit blocks together.
+    const heights = async () =>
+      Promise.all(
+        [1, 2, 3, 4].map(async (i) => {
+          const status = (await (
+            await fetch(`http://127.0.0.1:${nodeBase + 100 + i}/v1/status`)
+          ).json()) as { height: string; org: string; peers: string[] };
+          return { height: BigInt(status.height), org: status.org, peers: status.peers.length };
+        }),
+      );
+    const deadline = Date.now() + 60_000;
+    let nodes = await heights();
+    while (nodes.some((n) => n.height < 3n) && Date.now() < deadline) {
+      await sleep(500);
+      nodes = await heights();
+    }
+    expect(nodes.map((n) => n.org)).toEqual(['tax-bureau', 'bank', 'court', 'manufacturer']);
+    expect(nodes.every((n) => n.height >= 3n && n.peers === 3)).toBe(true);
 
     await ctrlC(stack);
     expect(await processesWithMarker(marker)).toEqual([]);

@@ -1,7 +1,11 @@
 import { runCli } from './cli';
 
-process.exitCode = runCli(
-  process.argv.slice(2),
-  (text) => process.stdout.write(text),
-  (text) => process.stderr.write(text),
-);
+void Promise.resolve(
+  runCli(
+    process.argv.slice(2),
+    (text) => process.stdout.write(text),
+    (text) => process.stderr.write(text),
+  ),
+).then((code) => {
+  process.exitCode = code;
+});

@@ -25,6 +25,8 @@ export const HASH_TAGS = {
   timeoutCertificate: 'trellis/tc/v1',
   receipt: 'trellis/receipt/v1',
   event: 'trellis/event/v1',
+  /** A world-state key's place in the sparse Merkle tree: taggedHash(H, tag, fullKey). */
+  stateKey: 'trellis/state-key/v1',
 } as const;
 
 export type HashTag = (typeof HASH_TAGS)[keyof typeof HASH_TAGS];

@@ -20,4 +20,4 @@ export {
   uint,
 } from './schema';
 export type { Field } from './schema';
-export { equalBytes, fromHex, isBytes, toHex } from './bytes';
+export { compareBytes, copyBytes, equalBytes, fromHex, isBytes, prefixEnd, toHex } from './bytes';

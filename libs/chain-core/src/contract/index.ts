@@ -1,4 +1,11 @@
-export { ContractDefinitionError, defineContract } from './contract';
+export {
+  ContractDefinitionError,
+  ContractError,
+  MAX_RANGE_ENTRIES,
+  MAX_STATE_KEY_BYTES,
+  MAX_STATE_VALUE_BYTES,
+  defineContract,
+} from './contract';
 export type {
   BlockInfo,
   Caller,
@@ -7,4 +14,6 @@ export type {
   ContractEvent,
   ContractMethod,
   ContractState,
+  RangeOptions,
+  StateEntry,
 } from './contract';

@@ -11,5 +11,6 @@ export { getSuite, hash, verifyBatch } from './suites';
 export { portableHash } from './portable';
 export { signatureFromDer, signatureToDer } from './common/signature-der';
 export { SM2_DEFAULT_USER_ID } from './common/sm2';
+export { LruCache } from './common/lru';
 export { VerifierPool } from './pool/verifier-pool';
 export type { VerifierPoolOptions } from './pool/verifier-pool';

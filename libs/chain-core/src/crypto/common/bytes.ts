@@ -111,3 +111,22 @@ export function bigIntToBytesBE(value: bigint, length: number): Uint8Array {
 export function copyBytes(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
 }
+
+/** Unsigned lexicographic order (shorter first on a common prefix): the order of stored keys. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) return a[i]! - b[i]!;
+  }
+  return a.length - b.length;
+}
+
+/** The smallest key above every key starting with `prefix`; undefined when there is none (all 0xff). */
+export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
+  let n = prefix.length;
+  while (n > 0 && prefix[n - 1] === 0xff) n--;
+  if (n === 0) return undefined;
+  const out = copyBytes(prefix.subarray(0, n));
+  out[n - 1] = out[n - 1]! + 1;
+  return out;
+}

@@ -1,4 +1,7 @@
-/** A least-recently-used map of bounded size (Map keeps insertion order: the first key is the oldest). */
+/**
+ * A least-recently-used map of bounded size (Map keeps insertion order: the first key is the
+ * oldest): key caches here, and admission's caches in the mempool, must not grow with traffic.
+ */
 export class LruCache<K, V> {
   private readonly entries = new Map<K, V>();
 
@@ -13,12 +16,20 @@ export class LruCache<K, V> {
     return value;
   }
 
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);
     if (this.entries.size > this.capacity) {
       this.entries.delete(this.entries.keys().next().value as K);
     }
+  }
+
+  delete(key: K): void {
+    this.entries.delete(key);
   }
 
   get size(): number {
