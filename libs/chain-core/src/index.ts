@@ -14,3 +14,4 @@ export * from './mempool';
 export * from './net';
 export * from './storage';
 export * from './node';
+export * from './proofs';

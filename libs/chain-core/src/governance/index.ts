@@ -25,7 +25,12 @@ export type {
 } from './genesis';
 export { GovernanceError } from './governance-error';
 export type { GovernanceErrorCode } from './governance-error';
-export { MAX_OBSERVERS, MAX_ORGANISATIONS } from './layout';
+export {
+  MAX_OBSERVERS,
+  MAX_ORGANISATIONS,
+  VALIDATOR_SET_KEY,
+  ValidatorSetRecordSchema,
+} from './layout';
 export type {
   Approval,
   CertificateRecord,
@@ -34,6 +39,7 @@ export type {
   OrganisationStatus,
   ProposalStatus,
   ValidatorRecord,
+  ValidatorSetRecord,
 } from './layout';
 export { DEFAULT_PARAMETERS, PARAMETER_NAMES, PARAMETER_RULES } from './parameters';
 export type { ParameterName, ParameterRule, SystemParameters } from './parameters';

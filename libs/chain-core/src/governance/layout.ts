@@ -68,7 +68,20 @@ export const keys = Object.freeze({
   proposal: (id: Uint8Array) => concat(PREFIX.proposal, id),
   /** The sequence number the next added validator gets. */
   nextValidatorSequence: encoder.encode(`${PREFIX.meta}next-validator-sequence`),
+  /** The validators' consensus keys in consensus order, in one record (VALIDATOR_SET_KEY). */
+  validatorSet: encoder.encode(`${PREFIX.meta}validator-set`),
 });
+
+/**
+ * `meta/validator-set`: the current validators' consensus keys, in consensus order, as one
+ * record, so that a light client proves the whole set with one state proof (a set of
+ * `validator/…` records cannot be proven complete). Rewritten with every validator change.
+ */
+export const VALIDATOR_SET_KEY: Uint8Array = keys.validatorSet;
+
+export interface ValidatorSetRecord {
+  readonly keys: readonly Uint8Array[];
+}
 
 /** A removed organisation's members are no longer admitted; it can be re-admitted. */
 export type OrganisationStatus = 'active' | 'removed';
@@ -192,6 +205,10 @@ export const ParameterSchema = new RecordSchema<{ readonly value: bigint }>('Par
 });
 
 /** A counter (the next validator sequence number). */
+export const ValidatorSetRecordSchema = new RecordSchema<ValidatorSetRecord>('ValidatorSet', {
+  keys: list(consensusKey, limits.MAX_VALIDATORS),
+});
+
 export const CounterSchema = new RecordSchema<{ readonly next: bigint }>('Counter', { next: u64 });
 
 const ApprovalSchema = new RecordSchema<Approval>('Approval', {

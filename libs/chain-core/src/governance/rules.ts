@@ -24,6 +24,7 @@ import { GovernanceError } from './governance-error';
 import {
   type OrganisationRecord,
   CounterSchema,
+  ValidatorSetRecordSchema,
   decodeRecord,
   keys,
   MAX_OBSERVERS,
@@ -179,6 +180,7 @@ function addValidator(reader: SystemStateReader, a: AddValidator, height: bigint
       value: ValidatorSchema.encode({ ...record, addedHeight: height }),
     },
     { key: keys.nextValidatorSequence, value: CounterSchema.encode({ next: sequence + 1n }) },
+    validatorSetWrite([...validators.map((v) => v.publicKey), a.publicKey]),
   ];
 }
 
@@ -200,7 +202,13 @@ function removeValidator(reader: SystemStateReader, a: RemoveValidator, at: stri
       `${at}.publicKey`,
     );
   }
-  return [{ key: entry.key, value: null }];
+  const rest = validators.filter((v) => v !== entry).map((v) => v.record.publicKey);
+  return [{ key: entry.key, value: null }, validatorSetWrite(rest)];
+}
+
+/** The validator-set record after a change (keys in consensus order: the validator key order). */
+function validatorSetWrite(publicKeys: readonly Uint8Array[]) {
+  return { key: keys.validatorSet, value: ValidatorSetRecordSchema.encode({ keys: publicKeys }) };
 }
 
 function addObserver(reader: SystemStateReader, a: AddObserver, height: bigint, at: string) {

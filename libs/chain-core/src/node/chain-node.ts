@@ -35,7 +35,8 @@ import {
 } from '../mempool';
 import { PeerNetwork } from '../net';
 import { ChainStore } from '../storage';
-import { Batch, type QuorumCertificate, Transaction } from '../types';
+import { MAX_CHAIN_HEADERS } from '../proofs';
+import { Batch, type BlockHeader, type QuorumCertificate, Transaction } from '../types';
 import { type Frame, MAX_FRAME_BYTES, decodeFrame, encodeFrame } from './frames';
 import { type NodeGenesis, buildGenesis } from './genesis';
 import { BlockRunner, type ExecutedBlock } from './block-runner';
@@ -53,6 +54,7 @@ import {
   epochKey,
 } from './records';
 import { SignerResolver } from './signers';
+import { encodeEpochTail, epochTailKey } from './proofs';
 import { CatchUp } from './catch-up';
 
 type ProposalMessage = Extract<ConsensusMessage, { kind: 'proposal' }>;
@@ -123,6 +125,7 @@ export class ChainNode {
   private readonly peerHeights = new Map<string, bigint>();
   private stopped = false;
   private syncing = false;
+  private readonly commitListeners = new Set<(height: bigint) => void>();
 
   private constructor(
     private readonly opts: ChainNodeOptions,
@@ -303,6 +306,39 @@ export class ChainNode {
     };
   }
 
+  /** True while `txId` waits in this node's pool (admitted, not yet committed). */
+  isPending(txId: Uint8Array): boolean {
+    return this.mempool.has(txId);
+  }
+
+  /** The contracts this node runs, `system` first. */
+  get contractNames(): readonly string[] {
+    return ['system', ...this.opts.contracts.map((c) => c.name)];
+  }
+
+  /**
+   * Ready to serve clients: started, not stopping, not catching up, and linked to enough
+   * peers that consensus can progress (a quorum of the epoch counting itself, or any peer
+   * for an observer).
+   */
+  readiness(): { ready: boolean; reason: string } {
+    if (this.stopped) return { ready: false, reason: 'stopping' };
+    if (this.syncing) return { ready: false, reason: 'catching up with peers' };
+    const set = this.currentEpoch.validators;
+    const peers = this.net.connectedPeers().length;
+    const needed = this.opts.role === 'validator' ? set.quorum - 1 : 1;
+    if (set.ids.length > 1 && peers < needed) {
+      return { ready: false, reason: `linked to ${peers} peers, needs ${needed}` };
+    }
+    return { ready: true, reason: 'ok' };
+  }
+
+  /** Calls `listener` after each block commits (consensus or sync), in height order. */
+  onCommitted(listener: (height: bigint) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
   /** Admits a client's transaction bytes; throws AdmissionError with a typed code. */
   async submit(bytes: Uint8Array): Promise<{ id: Uint8Array }> {
     if (this.opts.role !== 'validator') {
@@ -447,6 +483,7 @@ export class ChainNode {
   }
 
   private onCommit(o: Extract<Output, { kind: 'commit' }>, newEpoch: EpochState | undefined): void {
+    const tail = newEpoch ? this.epochTail(o) : undefined;
     o.blocks.forEach((_, i) => {
       const last = i === o.blocks.length - 1;
       const meta: { key: string; value: Uint8Array | null }[] = [];
@@ -463,6 +500,7 @@ export class ChainNode {
               value: new TextEncoder().encode(String(newEpoch.validators.epoch)),
             },
           );
+          if (tail) meta.push({ key: epochTailKey(newEpoch.validators.epoch), value: tail });
         }
       }
       const block = this.runner.commit(o.hashes[i]!, meta);
@@ -478,6 +516,30 @@ export class ChainNode {
     }
   }
 
+  /**
+   * The proof that an epoch's last block committed (docs/spec/proofs.md §6): its header and the
+   * blocks above it up to the one the final commit QC certifies. They are never committed, so
+   * they are kept now, while the runner still holds them.
+   */
+  private epochTail(o: Extract<Output, { kind: 'commit' }>): Uint8Array | undefined {
+    const last = o.blocks[o.blocks.length - 1]!;
+    const lastHash = o.hashes[o.hashes.length - 1]!;
+    const above: BlockHeader[] = [];
+    let hash = o.commitQc.data.blockHash;
+    while (!equalBytes(hash, lastHash) && above.length < MAX_CHAIN_HEADERS) {
+      const block = this.runner.get(hash);
+      if (block === undefined) {
+        this.log('warn', 'epoch tail incomplete: epoch-change proofs unavailable on this node', {
+          epoch: String(last.header.epoch),
+        });
+        return undefined;
+      }
+      above.unshift(block.proposal.header);
+      hash = block.proposal.header.parentHash;
+    }
+    return encodeEpochTail({ headers: [last.header, ...above], qc: o.commitQc });
+  }
+
   /** What every commit triggers, whether through consensus or block sync. */
   private afterCommit(block: ExecutedBlock): void {
     const height = block.proposal.header.height;
@@ -488,6 +550,13 @@ export class ChainNode {
       this.batches.prune({ epochBefore: block.proposal.header.epoch + 1n });
     }
     this.metrics.height.set(Number(height));
+    for (const listener of this.commitListeners) {
+      try {
+        listener(height);
+      } catch (error) {
+        this.log('warn', 'commit listener failed', { error: String(error) });
+      }
+    }
     this.metrics.mempoolSize.set(this.mempool.size);
     this.metrics.committedTransactions.inc(block.txIds.length);
     block.txIds.forEach((id, index) => {

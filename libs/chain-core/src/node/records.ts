@@ -117,6 +117,12 @@ export const META = {
   commitProof: 'commit-proof',
   /** `epoch/<20-digit epoch>`: one EpochRecord per epoch. */
   epochPrefix: 'epoch/',
+  /**
+   * `epoch-tail/<20-digit epoch>`: the HeaderChain proving the previous epoch's last block
+   * committed — its header, the uncommitted blocks of that epoch above it, and the final
+   * commit QC (docs/spec/proofs.md §6). Stored when the epoch starts.
+   */
+  epochTailPrefix: 'epoch-tail/',
   /** The newest epoch number (decimal text). */
   currentEpoch: 'current-epoch',
 } as const;

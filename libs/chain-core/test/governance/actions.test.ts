@@ -8,7 +8,10 @@ import {
   readOrganisations,
   readParameters,
   readValidators,
+  VALIDATOR_SET_KEY,
+  ValidatorSetRecordSchema,
 } from '../../src/governance';
+import { toHex } from '../../src/codec';
 import { Harness, member } from './harness';
 import { caOf, keyOf, membership, validatorOf } from './fixtures';
 
@@ -162,6 +165,19 @@ describe('governance actions', () => {
     });
   });
 
+  it('validatorSetRecord_holdsEveryValidatorKeyInConsensusOrder_fromGenesisOnAndAfterEachChange', async () => {
+    const chain = await world();
+    const order = () => readValidators(chain.state).map((v) => toHex(v.publicKey));
+    expect(validatorSetRecord(chain)).toEqual(order());
+    expect(order()).toHaveLength(4);
+    pass(chain, validator({ publicKey: keyOf(50) }));
+    expect(validatorSetRecord(chain)).toEqual(order());
+    expect(validatorSetRecord(chain).at(-1)).toBe(toHex(keyOf(50)));
+    pass(chain, { type: 'remove-validator', publicKey: keyOf(1) });
+    expect(validatorSetRecord(chain)).toEqual(order());
+    expect(validatorSetRecord(chain)).not.toContain(toHex(keyOf(1)));
+  });
+
   it('addValidator_beyondTheConsensusLimit_isTooManyValidators', async () => {
     const base = await membership(4);
     const validators = Array.from({ length: 256 }, (_, i) =>
@@ -186,6 +202,7 @@ describe('governance actions', () => {
     );
     for (const i of [0, 1, 2]) pass(chain, { type: 'remove-validator', publicKey: keyOf(i) });
     expect(readValidators(chain.state).map((v) => v.name)).toEqual(['org-d-node-3']);
+    expect(validatorSetRecord(chain)).toEqual([toHex(keyOf(3))]);
     refused(
       chain,
       { type: 'remove-validator', publicKey: keyOf(3) },
@@ -273,3 +290,9 @@ describe('governance actions', () => {
     });
   });
 });
+
+function validatorSetRecord(chain: Harness): string[] {
+  const bytes = chain.state.get(VALIDATOR_SET_KEY);
+  if (bytes === undefined) throw new Error('no validator-set record');
+  return ValidatorSetRecordSchema.decode(bytes).keys.map(toHex);
+}
