@@ -4,10 +4,14 @@
  * serves (documented status; problem+json with a documented code).
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import {
   OPENAPI_DOCUMENT,
   PROBLEM_CODES,
+  ProofError,
+  verifyBundle,
   ValidatorSetRecordSchema,
   decodeProofBundle,
   fromHex,
@@ -256,6 +260,26 @@ describe('proofs', () => {
     });
     expect(raw.headers.get('content-type')).toBe('application/cbor');
     expect(toHex(new Uint8Array(await raw.arrayBuffer()))).toBe(p.body['bundle']);
+
+    // The light client, given only the genesis file, accepts it and reads the receipt ...
+    const genesis = readFileSync(join(cluster.dir, 'genesis.json'), 'utf8');
+    const bytes = fromHex(p.body['bundle'] as string);
+    const verdict = verifyBundle(genesis, bytes);
+    expect(verdict).toMatchObject({
+      kind: 'transaction',
+      height: BigInt(r.body['height'] as string),
+    });
+    if (verdict.kind !== 'transaction') throw new Error('not a transaction verdict');
+    expect(toHex(verdict.txId)).toBe(toHex(r.tx.id));
+    expect(verdict.receipt).toMatchObject({ status: 'ok' });
+    expect(verdict.signers).toBeGreaterThanOrEqual(verdict.quorum);
+    // ... and refuses the same bundle with any one of a spread of bytes changed.
+    const step = Math.max(1, Math.floor(bytes.length / 150));
+    for (let i = 0; i < bytes.length; i += step) {
+      const tampered = bytes.slice();
+      tampered[i]! ^= 0x01;
+      expect(() => verifyBundle(genesis, tampered)).toThrow(ProofError);
+    }
   });
 
   it('aStateProof_provesAValue_andAnAbsence', async () => {
@@ -264,9 +288,17 @@ describe('proofs', () => {
     expect(p.body).toMatchObject({ kind: 'state', contract: 'system', key });
     const set = ValidatorSetRecordSchema.decode(fromHex(p.body['value'] as string));
     expect(set.keys.map(toHex)).toEqual(cluster.genesis.validators.map((v) => toHex(v.publicKey)));
+    const genesis = readFileSync(join(cluster.dir, 'genesis.json'), 'utf8');
+    const verdict = verifyBundle(genesis, fromHex(p.body['bundle'] as string));
+    expect(verdict).toMatchObject({ kind: 'state', contract: 'system' });
+    if (verdict.kind !== 'state') throw new Error('not a state verdict');
+    expect(toHex(verdict.value!)).toBe(p.body['value']);
+    expect(verdict.asOfHeight).toBe(BigInt(p.body['asOfHeight'] as string));
     const absent = await proof('/v1/state/{contract}/{key}', `/v1/state/system/${'00'.repeat(8)}`);
     expect(absent.body['value']).toBeNull();
     expect(decodeProofBundle(fromHex(absent.body['bundle'] as string)).state!.value).toBeNull();
+    const absence = verifyBundle(genesis, fromHex(absent.body['bundle'] as string));
+    expect(absence).toMatchObject({ kind: 'state', value: null });
   });
 
   it('proofsOfUnknownThings_andBadStateQueries_areProblems', async () => {

@@ -5,10 +5,17 @@
  * certificate from a non-member CA cannot connect, and transactions signed by an outsider, an
  * expired or revoked certificate, or with a bad signature are refused with typed errors.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { Organisation, createOrgCa, issueMemberCertificate, toHex } from '@trellis/chain-core';
+import {
+  Organisation,
+  createOrgCa,
+  fromHex,
+  issueMemberCertificate,
+  toHex,
+  verifyBundle,
+} from '@trellis/chain-core';
 import { memberKey } from '../../src/client/transactions';
 import { issueCertificate, loadPem } from '../../src/consortium';
 import { submitAsAdmin } from '../../src/operator-commands';
@@ -185,6 +192,32 @@ describe('governance on a live cluster', () => {
     const after = await cluster.height(cluster.nodes[0]!);
     await cluster.waitForHeight(after + 5n, cluster.nodes, 60_000);
     await cluster.kill(fifth, 'SIGTERM');
+
+    // A light client that holds only genesis follows both epoch changes to check a proof.
+    const epochs = (await (await fetch(`${cluster.nodes[0]!.api}/v1/epochs`)).json()) as {
+      current: string;
+      epochs: { epoch: string; validators: string[] }[];
+    };
+    expect(epochs.current).toBe('2');
+    expect(epochs.epochs.map((e) => [e.epoch, e.validators.length])).toEqual([
+      ['1', 5],
+      ['2', 4],
+    ]);
+    const bank = await cluster.member('bank');
+    const tx = cluster.sign(bank, 'judicial-evidence', 'notarise', {
+      digest: new Uint8Array(32).fill(7),
+    });
+    expect((await cluster.submit(cluster.nodes[1]!, tx.bytes, true)).status).toBe(200);
+    const genesis = readFileSync(join(cluster.dir, 'genesis.json'), 'utf8');
+    let verdict: ReturnType<typeof verifyBundle> | undefined;
+    await waitUntil('a proof of the epoch-2 transaction', async () => {
+      const r = await fetch(`${cluster.nodes[2]!.api}/v1/transactions/${toHex(tx.id)}/proof`);
+      if (r.status === 503) return false;
+      const body = (await r.json()) as { bundle: string };
+      verdict = verifyBundle(genesis, fromHex(body.bundle));
+      return true;
+    });
+    expect(verdict).toMatchObject({ kind: 'transaction', epoch: 2n, epochChanges: 2 });
   });
 
   it('refusesANodeCertificateFromANonMemberCa_atTheTlsHandshake', async () => {

@@ -1,0 +1,36 @@
+/**
+ * The system contract's validator-set record, as a light client proves it: key
+ * `meta/validator-set` of contract `system`, value `ValidatorSet { keys }` (a CBOR array
+ * holding the list of the validators' consensus keys, in consensus order).
+ *
+ * The governance layer writes it (`VALIDATOR_SET_KEY`, `ValidatorSetRecordSchema` in
+ * governance/layout.ts); the verifier keeps its own statement of the bytes, because the
+ * governance layer pulls in the identity layer (X.509 on node:crypto), which a browser cannot
+ * load. test/proofs checks that both give the same bytes.
+ */
+import { HASH_TAGS, type HashFn, RecordSchema, bytes, list, taggedHash } from '../codec';
+import { stateKey } from '../execution/state-key';
+import { limits } from '../types';
+
+export const SYSTEM_CONTRACT = 'system';
+export const VALIDATOR_SET_RECORD_KEY: Uint8Array = new TextEncoder().encode('meta/validator-set');
+
+const ValidatorSetRecord = new RecordSchema<{ readonly keys: readonly Uint8Array[] }>(
+  'ValidatorSet',
+  { keys: list(bytes(32, 65), limits.MAX_VALIDATORS) },
+);
+
+/** The record's value bytes for `keys`. */
+export function encodeValidatorSetRecord(keys: readonly Uint8Array[]): Uint8Array {
+  return ValidatorSetRecord.encode({ keys });
+}
+
+/**
+ * Where contract `contract`'s `key` sits in the sparse state tree:
+ * `taggedHash(H, "trellis/state-key/v1", utf8(contract) ‖ 0x00 ‖ key)` (the execution
+ * layer's full key, hashed as the block executor does).
+ * @throws ExecutionError('invalid-argument') for a bad contract name or key length.
+ */
+export function stateTreeKey(hash: HashFn, contract: string, key: Uint8Array): Uint8Array {
+  return taggedHash(hash, HASH_TAGS.stateKey, stateKey(contract, key));
+}
