@@ -15,3 +15,4 @@ export * from './net';
 export * from './storage';
 export * from './node';
 export * from './proofs';
+export * from './private';
