@@ -198,6 +198,8 @@ const moduleBoundaries = {
     { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:contract', 'type:lib'] },
     // the all-in-one API server mounts the verticals' Nest modules.
     { sourceTag: 'type:server', onlyDependOnLibsWithTags: ['type:service', 'type:lib'] },
+    // the independent verifier: chain-core's pure proofs entry only.
+    { sourceTag: 'type:verifier', onlyDependOnLibsWithTags: ['type:core'] },
     // the validator composes chain-core with every vertical's contract.
     {
       sourceTag: 'type:node',
@@ -325,6 +327,8 @@ export default defineConfig(
       'libs/chain-core/src/crypto/common/**/*.ts',
       'libs/chain-core/src/crypto/errors.ts',
       'libs/chain-core/src/crypto/types.ts',
+      // the light client is the same code in a browser (the esbuild bundle test also checks).
+      'libs/chain-core/src/proofs/**/*.ts',
     ],
     rules: {
       'no-restricted-imports': [

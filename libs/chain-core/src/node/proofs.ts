@@ -133,8 +133,10 @@ export class ProofBuilder {
         throw new ProofUnavailableError('epoch-proof-unavailable', `epoch ${e} is not stored`);
       }
       const chain = this.epochTail(e);
-      const last = chain.headers[chain.headers.length - 1]!;
-      const proof = this.sparseProof(last.height - 1n, stateKey('system', VALIDATOR_SET_KEY));
+      const proof = this.sparseProof(
+        this.stateVersionOf(chain),
+        stateKey('system', VALIDATOR_SET_KEY),
+      );
       out.push({
         epoch: e,
         validators: record.state.validators.publicKeys,
@@ -143,6 +145,25 @@ export class ProofBuilder {
       });
     }
     return out;
+  }
+
+  /**
+   * The stored tree version whose root is the chain's last `stateRoot`: the state after the
+   * block before the last header. Within an epoch tail that block is never committed (another
+   * block of the next epoch may hold its height), but it and every tail block above the
+   * epoch's last committed block carry no payload, so the last committed header's version has
+   * the same root.
+   */
+  private stateVersionOf(chain: HeaderChain): bigint {
+    let committed = chain.headers[0]!.height;
+    for (const header of chain.headers) {
+      const stored = this.store.blockAt(header.height);
+      if (stored === undefined || !equalBytes(stored.hash, blockHash(this.opts.hash, header)))
+        break;
+      committed = header.height;
+    }
+    const last = chain.headers[chain.headers.length - 1]!;
+    return last.height - 1n < committed ? last.height - 1n : committed;
   }
 
   private sparseProof(
@@ -227,7 +248,10 @@ export class ProofBuilder {
       }
     }
     const last = chain!.headers[chain!.headers.length - 1]!;
-    const { encoded, value } = this.sparseProof(last.height - 1n, stateKey(contract, key));
+    const { encoded, value } = this.sparseProof(
+      this.stateVersionOf(chain!),
+      stateKey(contract, key),
+    );
     const state: StateProof = { contract, key, value, proof: encoded, chain: chain! };
     return this.bundle(last.epoch, { state });
   }

@@ -26,6 +26,12 @@ export const MAX_AUDIT_PATH = 64;
 export const MAX_SPARSE_PROOF_BYTES = 4 + 32 + 64 + 256 * 32;
 /** Largest state value a proof carries. */
 export const MAX_PROOF_VALUE_BYTES = 1024 * 1024;
+/**
+ * Largest receipt a proof carries: the `Receipt` type's own encoding limit (types/receipt.ts).
+ * A transaction may emit up to `MAX_EVENT_BYTES_CAP` (3 MiB) of events, so a smaller bound
+ * would leave some committed receipts unprovable.
+ */
+export const MAX_PROOF_RECEIPT_BYTES = 4 * 1024 * 1024;
 /** Largest encoded bundle a verifier accepts. */
 export const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
 
@@ -71,7 +77,7 @@ export interface ReceiptProof {
 }
 
 export const ReceiptProofSchema = new RecordSchema<ReceiptProof>('ReceiptProof', {
-  receipt: bytes(1, limits.MAX_TRANSACTION_BYTES),
+  receipt: bytes(1, MAX_PROOF_RECEIPT_BYTES),
   index: u64,
   path: list(hash32, MAX_AUDIT_PATH),
   chain: HeaderChainSchema.asField(),

@@ -18,6 +18,8 @@ interface VerdictBase {
   /** The committed block the proof is about. */
   readonly height: bigint;
   readonly blockHash: Uint8Array;
+  /** The block's time as its proposer stated it (milliseconds since 1970; consensus keeps it increasing). */
+  readonly timestampMs: bigint;
   /** Distinct validators of `epoch` whose signatures certify it, the quorum, the set's size. */
   readonly signers: number;
   readonly quorum: number;

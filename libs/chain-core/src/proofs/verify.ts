@@ -83,10 +83,10 @@ function verifyDecoded(genesis: TrustedGenesis, bundle: ProofBundle): ProofVerdi
   }
   signatures.verifyAll();
   return {
-    ...proven.verdict,
     chainId: genesis.chainId,
     suite: genesis.suite,
     epochChanges: bundle.epochs.length,
+    ...proven.verdict,
   } as ProofVerdict;
 }
 
@@ -129,6 +129,7 @@ function checkTransaction(ctx: ChainContext, tx: TransactionProof): Proven<Trans
       epoch: chain.epoch,
       height: block.height,
       blockHash: chain.firstHash,
+      timestampMs: block.timestampMs,
       signers: chain.signers,
       quorum: chain.quorum,
       validators: chain.validators,
@@ -230,6 +231,7 @@ function checkState(ctx: ChainContext, state: StateProof): Proven<StateVerdict> 
       epoch: chain.epoch,
       height: chain.tip.height,
       blockHash: chain.tipHash,
+      timestampMs: chain.tip.timestampMs,
       signers: chain.signers,
       quorum: chain.quorum,
       validators: chain.validators,
