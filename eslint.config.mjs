@@ -203,7 +203,7 @@ const moduleBoundaries = {
     // the validator composes chain-core with every vertical's contract.
     {
       sourceTag: 'type:node',
-      onlyDependOnLibsWithTags: ['type:core', 'type:contract', 'type:lib'],
+      onlyDependOnLibsWithTags: ['type:core', 'type:contract', 'type:lib', 'type:verifier'],
     },
     // the portal talks to the services over HTTP only.
     {

@@ -4,8 +4,13 @@
  * serves (documented status; problem+json with a documented code).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
 import {
   OPENAPI_DOCUMENT,
@@ -17,6 +22,7 @@ import {
   fromHex,
   toHex,
 } from '@trellis/chain-core';
+import { bundleBrowserVerifier } from '@trellis/verify';
 import { Cluster } from './cluster';
 
 jest.setTimeout(240_000);
@@ -389,5 +395,101 @@ describe('event stream', () => {
     }
     const plain = await call('/v1/events', 'get', '/v1/events');
     expect(plain).toMatchObject({ status: 426, body: { code: 'upgrade-required' } });
+  });
+});
+
+describe('independent verification of node proofs', () => {
+  const CLI = join(__dirname, '../../../../libs/verify/bin/trellis-verify.js');
+  const run = (args: string[]) =>
+    new Promise<{ code: number; out: string }>((resolve) => {
+      execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code) : 0, out: stdout + stderr });
+      });
+    });
+
+  it('theTrellisVerifyCli_andChromium_acceptTheNodesProofs_andRefuseTamperedOnes', async () => {
+    const r = await notarise('api-independent');
+    const p = await proof(
+      '/v1/transactions/{id}/proof',
+      `/v1/transactions/${toHex(r.tx.id)}/proof`,
+    );
+    const key = toHex(new TextEncoder().encode('meta/validator-set'));
+    const state = await proof('/v1/state/{contract}/{key}', `/v1/state/system/${key}`);
+    const dir = mkdtempSync(join(tmpdir(), 'trellis-verify-e2e-'));
+    const genesisFile = join(cluster.dir, 'genesis.json');
+    const good = fromHex(p.body['bundle'] as string);
+    const bad = good.slice();
+    bad[Math.floor(bad.length / 2)]! ^= 0x40;
+    writeFileSync(join(dir, 'tx.json'), JSON.stringify(p.body));
+    writeFileSync(join(dir, 'state.cbor'), fromHex(state.body['bundle'] as string));
+    writeFileSync(join(dir, 'bad.cbor'), bad);
+
+    const tx = await run(['--genesis', genesisFile, join(dir, 'tx.json'), '--json']);
+    expect(tx.code).toBe(0);
+    expect(JSON.parse(tx.out)).toMatchObject({
+      verified: true,
+      verdict: { kind: 'transaction', txId: toHex(r.tx.id), height: r.body['height'] },
+    });
+    expect((await run(['--genesis', genesisFile, join(dir, 'state.cbor')])).code).toBe(0);
+    const refused = await run(['--genesis', genesisFile, join(dir, 'bad.cbor')]);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/REJECTED/);
+
+    // The same bundles, fetched and verified by the page in headless Chromium.
+    const built = await bundleBrowserVerifier();
+    const files: Record<string, [string, string | Uint8Array]> = {
+      '/': ['text/html', '<!doctype html><script src="/v.js"></script>'],
+      '/v.js': ['text/javascript', built.code],
+      '/genesis': ['application/json', readFileSync(genesisFile, 'utf8')],
+      '/good': ['application/cbor', good],
+      '/state': ['application/cbor', fromHex(state.body['bundle'] as string)],
+      '/bad': ['application/cbor', bad],
+    };
+    const server = createServer((req, res) => {
+      const file = files[req.url ?? '/'];
+      if (file === undefined) res.writeHead(404).end();
+      else res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const profile = mkdtempSync(join(tmpdir(), 'trellis-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      const results = await page.evaluate(async () => {
+        const genesis = await (await fetch('/genesis')).text();
+        const verify = (
+          globalThis as unknown as {
+            trellisVerify: (g: string, b: Uint8Array) => { verified: boolean; code?: string };
+          }
+        ).trellisVerify;
+        const out: Record<string, { verified: boolean; code?: string }> = {};
+        for (const name of ['good', 'state', 'bad']) {
+          const bytes = new Uint8Array(await (await fetch(`/${name}`)).arrayBuffer());
+          out[name] = verify(genesis, bytes);
+        }
+        return out;
+      });
+      expect(results['good']).toMatchObject({ verified: true });
+      expect(results['state']).toMatchObject({ verified: true });
+      expect(results['bad']).toMatchObject({ verified: false, code: expect.any(String) });
+    } finally {
+      await context.close();
+      server.close();
+      rmSync(profile, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
