@@ -106,7 +106,7 @@ describe('governance on a live cluster', () => {
       },
     );
     const refused = await cluster.submit(observer, bytes);
-    expect([refused.status, refused.body['code']]).toEqual([400, 'not-a-validator']);
+    expect([refused.status, refused.body['code']]).toEqual([421, 'not-a-validator']);
   });
 
   it('addsAFifthValidatorByQuorum_whichJoinsAndVotes_thenRemovesIt', async () => {
