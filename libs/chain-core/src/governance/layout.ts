@@ -18,6 +18,9 @@ import {
 import { limits } from '../types';
 import { certificateDer, consensusKey, displayName, nodeAddress, nodeName, orgId } from './fields';
 import { GovernanceError } from './governance-error';
+import { VALIDATOR_SET_RECORD_KEY, ValidatorSetRecordSchema } from '../proofs/validator-set-record';
+
+export { ValidatorSetRecordSchema };
 
 /** Most organisation records (active and removed) the consortium keeps. */
 export const MAX_ORGANISATIONS = 256;
@@ -69,7 +72,7 @@ export const keys = Object.freeze({
   /** The sequence number the next added validator gets. */
   nextValidatorSequence: encoder.encode(`${PREFIX.meta}next-validator-sequence`),
   /** The validators' consensus keys in consensus order, in one record (VALIDATOR_SET_KEY). */
-  validatorSet: encoder.encode(`${PREFIX.meta}validator-set`),
+  validatorSet: VALIDATOR_SET_RECORD_KEY,
 });
 
 /**
@@ -205,9 +208,6 @@ export const ParameterSchema = new RecordSchema<{ readonly value: bigint }>('Par
 });
 
 /** A counter (the next validator sequence number). */
-export const ValidatorSetRecordSchema = new RecordSchema<ValidatorSetRecord>('ValidatorSet', {
-  keys: list(consensusKey, limits.MAX_VALIDATORS),
-});
 
 export const CounterSchema = new RecordSchema<{ readonly next: bigint }>('Counter', { next: u64 });
 

@@ -8,10 +8,10 @@
  * its chain is the epoch's tail (the uncommitted blocks above it up to the one the final
  * commit QC certifies), stored when the epoch ended (`META.epochTailPrefix`).
  */
-import { HASH_TAGS, type HashFn, equalBytes, taggedHash, toHex } from '../codec';
+import { type HashFn, equalBytes, toHex } from '../codec';
 import { blockHash } from '../consensus';
-import { stateKey } from '../execution';
 import { VALIDATOR_SET_KEY } from '../governance';
+import { stateTreeKey } from '../proofs/validator-set-record';
 import { SparseMerkleTree, encodeSparseProof, inclusionProof } from '../merkle';
 import {
   type EpochChange,
@@ -133,10 +133,7 @@ export class ProofBuilder {
         throw new ProofUnavailableError('epoch-proof-unavailable', `epoch ${e} is not stored`);
       }
       const chain = this.epochTail(e);
-      const proof = this.sparseProof(
-        this.stateVersionOf(chain),
-        stateKey('system', VALIDATOR_SET_KEY),
-      );
+      const proof = this.sparseProof(this.stateVersionOf(chain), 'system', VALIDATOR_SET_KEY);
       out.push({
         epoch: e,
         validators: record.state.validators.publicKeys,
@@ -168,10 +165,11 @@ export class ProofBuilder {
 
   private sparseProof(
     version: bigint,
-    fullKey: Uint8Array,
+    contract: string,
+    key: Uint8Array,
   ): { encoded: Uint8Array; value: Uint8Array | null } {
     const tree = new SparseMerkleTree({ hash: this.opts.hash }, { store: this.store.nodeStore() });
-    const smtKey = taggedHash(this.opts.hash, HASH_TAGS.stateKey, fullKey);
+    const smtKey = stateTreeKey(this.opts.hash, contract, key);
     const proof = tree.prove(Number(version), smtKey);
     const value = tree.get(Number(version), smtKey);
     return { encoded: encodeSparseProof(proof), value: value ?? null };
@@ -248,10 +246,7 @@ export class ProofBuilder {
       }
     }
     const last = chain!.headers[chain!.headers.length - 1]!;
-    const { encoded, value } = this.sparseProof(
-      this.stateVersionOf(chain!),
-      stateKey(contract, key),
-    );
+    const { encoded, value } = this.sparseProof(this.stateVersionOf(chain!), contract, key);
     const state: StateProof = { contract, key, value, proof: encoded, chain: chain! };
     return this.bundle(last.epoch, { state });
   }

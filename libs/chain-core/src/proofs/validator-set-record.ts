@@ -3,10 +3,10 @@
  * `meta/validator-set` of contract `system`, value `ValidatorSet { keys }` (a CBOR array
  * holding the list of the validators' consensus keys, in consensus order).
  *
- * The governance layer writes it (`VALIDATOR_SET_KEY`, `ValidatorSetRecordSchema` in
- * governance/layout.ts); the verifier keeps its own statement of the bytes, because the
- * governance layer pulls in the identity layer (X.509 on node:crypto), which a browser cannot
- * load. test/proofs checks that both give the same bytes.
+ * This file is the record's one definition: the governance layer writes it through these
+ * (re-exported there as `VALIDATOR_SET_KEY` and `ValidatorSetRecordSchema`), and it stays
+ * here, in the pure proofs layer, because governance pulls in the identity layer (X.509 on
+ * node:crypto), which a browser cannot load.
  */
 import { HASH_TAGS, type HashFn, RecordSchema, bytes, list, taggedHash } from '../codec';
 import { stateKey } from '../execution/state-key';
@@ -15,14 +15,14 @@ import { limits } from '../types';
 export const SYSTEM_CONTRACT = 'system';
 export const VALIDATOR_SET_RECORD_KEY: Uint8Array = new TextEncoder().encode('meta/validator-set');
 
-const ValidatorSetRecord = new RecordSchema<{ readonly keys: readonly Uint8Array[] }>(
+export const ValidatorSetRecordSchema = new RecordSchema<{ readonly keys: readonly Uint8Array[] }>(
   'ValidatorSet',
   { keys: list(bytes(32, 65), limits.MAX_VALIDATORS) },
 );
 
 /** The record's value bytes for `keys`. */
 export function encodeValidatorSetRecord(keys: readonly Uint8Array[]): Uint8Array {
-  return ValidatorSetRecord.encode({ keys });
+  return ValidatorSetRecordSchema.encode({ keys });
 }
 
 /**
