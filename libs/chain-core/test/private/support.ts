@@ -9,11 +9,11 @@ import { getSuite, type KeyPair, type SuiteId } from '../../src/crypto';
 import {
   type CertificateKeyAlgorithm,
   type CertificateValidity,
-  type OrgCa,
-  Organisation,
-  createOrgCa,
   issueMemberCertificate,
 } from '../../src/identity';
+import { CA_VALIDITY, type TestOrg, makeOrg } from '../mempool/fixtures';
+
+export { CA_VALIDITY, type TestOrg, makeOrg };
 
 export const CHAIN = 'trellis-test';
 export const SUITES: readonly SuiteId[] = ['ed25519', 'p256', 'sm2'];
@@ -62,32 +62,12 @@ export class Scratch {
   }
 }
 
-export const CA_VALIDITY: CertificateValidity = {
-  notBefore: new Date('2020-01-01T00:00:00Z'),
-  notAfter: new Date('2035-01-01T00:00:00Z'),
-};
 export const MEMBER_VALIDITY: CertificateValidity = {
   notBefore: new Date('2026-01-01T00:00:00Z'),
   notAfter: new Date('2027-01-01T00:00:00Z'),
 };
 /** The node's clock in the read tests: mid-2026, never the wall clock. */
 export const NOW_MS = Date.parse('2026-06-01T12:00:00Z');
-
-export interface TestOrg {
-  readonly ca: OrgCa;
-  readonly org: Organisation;
-}
-
-export async function makeOrg(orgId: string): Promise<TestOrg> {
-  const ca = await createOrgCa({
-    orgId,
-    name: `${orgId} root CA`,
-    validity: CA_VALIDITY,
-    algorithm: 'ed25519',
-  });
-  const org = await Organisation.load({ id: orgId, name: orgId, rootCertificate: ca.certificate });
-  return { ca, org };
-}
 
 /** A member able to sign read requests: its certificate (DER) and raw secret key. */
 export interface Member {
