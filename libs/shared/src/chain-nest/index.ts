@@ -1,0 +1,2 @@
+export { ChainModule } from './chain.module';
+export type { ChainModuleOptions } from './chain.module';
