@@ -127,6 +127,11 @@ export class ChainNode {
   private syncing = false;
   private readonly commitListeners = new Set<(height: bigint) => void>();
 
+  /** The chain's genesis (its id, suite, time and founding membership). */
+  get genesis(): NodeGenesis {
+    return this.opts.genesis;
+  }
+
   private constructor(
     private readonly opts: ChainNodeOptions,
     store: ChainStore,

@@ -126,8 +126,12 @@ export class EventStreams {
 
   private blockMessage(height: bigint, filter: Filter): string {
     const stored = this.node.store.blockAt(height)!;
-    const timestampMs =
-      stored.block.length > 0 ? String(decodeProposal(stored.block).header.timestampMs) : null;
+    // Block 0 is not stored as a proposal: its time is the genesis file's.
+    const timestampMs = String(
+      stored.block.length > 0
+        ? decodeProposal(stored.block).header.timestampMs
+        : this.node.genesis.timestampMs,
+    );
     const events: unknown[] = [];
     this.node.store.receiptsAt(height).forEach((bytes, txIndex) => {
       const receipt = Receipt.decode(bytes);

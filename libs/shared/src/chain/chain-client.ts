@@ -264,8 +264,13 @@ export class ChainClient {
     deadline?: number,
   ): Promise<T> {
     const backoff = new Backoff(this.#backoff);
+    // Each call walks the nodes in turn from the preferred one: concurrent calls moving the
+    // preferred node must not send one call back to the node that just failed it.
+    const start = this.#preferred;
+    const failures: string[] = [];
     for (let attempt = 0; ; attempt++) {
-      const node = this.nodes[this.#preferred]!;
+      const index = (start + attempt) % this.nodes.length;
+      const node = this.nodes[index]!;
       let outcome: Outcome<T>;
       try {
         outcome = interpret(await request(node), attempt);
@@ -275,14 +280,15 @@ export class ChainClient {
         outcome = { retry: `${node} ${what}: ${messageOf(error)}` };
       }
       if ('done' in outcome) return outcome.done;
-      this.#preferred = (this.#preferred + 1) % this.nodes.length;
+      failures.push(outcome.retry);
+      if (this.#preferred === index) this.#preferred = (index + 1) % this.nodes.length;
       const delay = Math.max(backoff.next(), outcome.retryAfterMs ?? 0);
       const remaining = deadline === undefined ? Infinity : deadline - Date.now();
       if (attempt >= this.#retries || remaining <= delay) {
         throw new ChainError(
           'unavailable',
-          { attempts: attempt + 1, lastError: outcome.retry },
-          `chain: no node answered after ${attempt + 1} attempt(s); last: ${outcome.retry}`,
+          { attempts: attempt + 1, lastError: outcome.retry, errors: failures },
+          `chain: no node answered after ${attempt + 1} attempt(s): ${failures.join('; ')}`,
         );
       }
       await sleep(delay);

@@ -16,8 +16,12 @@
 export interface ChainErrorMeta {
   /** An argument or option is missing, of the wrong type or out of range; `field` names it. */
   'invalid-argument': { readonly field: string };
-  /** No node answered usefully within the retries: `lastError` is the last failure seen. */
-  unavailable: { readonly attempts: number; readonly lastError: string };
+  /** No node answered usefully within the retries: `errors` has each attempt's failure. */
+  unavailable: {
+    readonly attempts: number;
+    readonly lastError: string;
+    readonly errors: readonly string[];
+  };
   /** Accepted by the chain but not committed before the deadline; it may still commit. */
   'commit-timeout': { readonly txId: string; readonly waitedMs: number };
   /** Never committed and never will: the chain passed the transaction's expiry height. */

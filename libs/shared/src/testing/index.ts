@@ -3,3 +3,13 @@ export { createTestApp, testConfig } from './test-app';
 export type { TestApp } from './test-app';
 export { createTestDatabase, defaultTestDatabaseKind, testDatabaseKinds } from './test-database';
 export type { TestDatabase, TestDatabaseKind } from './test-database';
+export {
+  TEST_PROJECTION_FILTER,
+  applyTestBlock,
+  openReadModel,
+  readModelRows,
+  resetReadModel,
+} from './projection-read-model';
+export type { ApplyHooks } from './projection-read-model';
+export { startProjector } from './projector-process';
+export type { ProjectorProcess } from './projector-process';

@@ -227,6 +227,30 @@ describe('ChainClient', () => {
     expectSameBytes(a);
   });
 
+  it('concurrentCallsFailingOnOneNode_eachTryTheOthers', async () => {
+    // Three calls fail on the dead first node at once (moving the shared preferred node three
+    // times, round to the dead one); each must still reach the live one with its one retry.
+    const [dead1, dead2] = [await ContractNode.deadUrl(), await ContractNode.deadUrl()];
+    const b = await node((_q, r) => json(r, 200, { chainId: 'trellis-test', height: '12' }));
+    const shared = client([dead1, b.url, dead2], { retries: 1 });
+    const answers = await Promise.all([1, 2, 3].map(() => shared.chainStatus()));
+    expect(answers.map((a) => a.height)).toEqual([12n, 12n, 12n]);
+  });
+
+  it('unavailable_listsEveryAttemptsFailure', async () => {
+    const a = await node((_q, r) => problem(r, 503, 'busy', { 'retry-after': '0' }));
+    const dead = await ContractNode.deadUrl();
+    const error = await client([a.url, dead], { retries: 1 })
+      .chainStatus()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'unavailable',
+      meta: {
+        errors: [expect.stringContaining('503 busy'), expect.stringContaining('failed')],
+      },
+    });
+  });
+
   it('anAnswerOutsideTheContract_failsOver', async () => {
     const a = await node((_q, r) => json(r, 200, { chainId: 'c', height: 12 })); // not a string
     const b = await node((_q, r) => json(r, 200, { chainId: 'trellis-test', height: '12' }));

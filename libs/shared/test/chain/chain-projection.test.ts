@@ -4,8 +4,7 @@
  * block, dropped stream connections, two instances at once, and a rebuild. The read model is
  * compared row for row with a reference replay that does not use ChainProjection at all.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProjectionCheckpoints } from '@trellis/shared';
 import {
@@ -14,22 +13,23 @@ import {
   ChainError,
   ChainProjection,
 } from '@trellis/shared/chain';
-import { type TestDatabase, createTestDatabase } from '@trellis/shared/testing';
 import type { DataSource } from 'typeorm';
 import { EventNode } from './event-node';
 import {
-  FILTER,
+  type ProjectorProcess,
+  type TestDatabase,
+  createTestDatabase,
+  TEST_PROJECTION_FILTER as FILTER,
   applyTestBlock,
   openReadModel,
   readModelRows,
   resetReadModel,
-} from './fixtures/read-model';
+  startProjector,
+} from '@trellis/shared/testing';
 import { seededRandom, testChain } from './test-chain';
 
 process.env['DATABASE_URL'] ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const REPO = resolve(__dirname, '../../../..');
-const CHILD = join(__dirname, 'fixtures', 'projection-child.ts');
 const NAME = 'test.events';
 const BLOCKS = 300;
 const KILLS = 6;
@@ -234,38 +234,9 @@ function arraySource(blocks: readonly ChainBlock[]): BlockSource {
   };
 }
 
-interface Child {
-  readonly process: ChildProcess;
-  readonly running: Promise<void>;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-}
-
-function startChild(ds: DataSource): Child {
-  const url = (ds.options as { url: string }).url;
-  const child = spawn(
-    process.execPath,
-    ['--require', '@swc-node/register', CHILD, url, node.url, NAME],
-    {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  let stdout = '';
-  let stderr = '';
-  const running = new Promise<void>((resolveRunning, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('running')) resolveRunning();
-    });
-    child.on('exit', () => reject(new Error(`projector exited before running: ${stderr}`)));
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.on('exit', (code, signal) => done({ code, signal })),
-  );
-  running.catch(() => undefined);
-  return { process: child, running, exit, output: () => stdout + stderr };
+function startChild(ds: DataSource): ProjectorProcess {
+  const child = startProjector((ds.options as { url: string }).url, [node.url], NAME);
+  children.add(child.process);
+  child.process.on('exit', () => children.delete(child.process));
+  return child;
 }

@@ -126,7 +126,7 @@ describe('Keystore', () => {
       ...DEFAULT_SCRYPT,
     });
     process.stdout.write(`default scrypt (n=2^17, r=8): create+open ${ms.toFixed(0)} ms\n`);
-  });
+  }, 30_000); // two full-cost derivations: ~1 s alone, several under a loaded CI
 
   it('wrongPassphrase_isTyped_andChangesNothing', async () => {
     const { path, bytes } = await keystoreWithTwoEntries();
