@@ -18,7 +18,7 @@ export { GENESIS_FORMAT, NAME_PATTERN } from './genesis-schema';
 export type { GenesisDocument } from './genesis-schema';
 export { initConsortium } from './init-consortium';
 export type { InitConsortiumResult, InitNode } from './init-consortium';
-export { DEFAULT_CONSORTIUM } from './init-options';
+export { DEFAULT_CONSORTIUM, DEFAULT_SUPERVISORS } from './init-options';
 export type { ConsortiumOrg, InitConsortiumOptions } from './init-options';
 export { issueCertificate, loadOrgCa } from './issue-certificate';
 export type { IssueCertificateOptions, IssuedCertificate, OrgCaFiles } from './issue-certificate';

@@ -23,6 +23,7 @@ import {
   type CheckedInitOptions,
   checkInitOptions,
   type ConsortiumOrg,
+  DEFAULT_SUPERVISORS,
   type InitConsortiumOptions,
 } from './init-options';
 import { issueWithFreshKey } from './issue-certificate';
@@ -168,7 +169,15 @@ async function generate(
     observers: nodes
       .filter((n) => n.role === 'observer')
       .map((n) => ({ org: n.org, name: n.name, address: n.listen })),
-    parameters: {},
+    parameters: {
+      privateData: {
+        supervisors: Object.fromEntries(
+          Object.entries(DEFAULT_SUPERVISORS).filter(([, org]) =>
+            options.orgs.some((o) => o.id === org),
+          ),
+        ),
+      },
+    },
   };
   files.push([join(options.dir, GENESIS_FILE), `${JSON.stringify(genesis, null, 2)}\n`, false]);
   return files;

@@ -49,6 +49,19 @@ export const DEFAULT_CONSORTIUM: Readonly<
   apiBasePort: 7200,
 });
 
+/**
+ * The organisation supervising each vertical (a recipient of all its private data), where the
+ * consortium has it: written to genesis `parameters.privateData.supervisors`. The local
+ * consortium has no financial or market regulator, so supply-finance and anti-counterfeit
+ * have none unless a deployment names one in its genesis.
+ */
+export const DEFAULT_SUPERVISORS: Readonly<Record<string, string>> = Object.freeze({
+  invoice: 'tax-bureau',
+  'gov-directory': 'tax-bureau',
+  'judicial-evidence': 'court',
+  copyright: 'court',
+});
+
 export interface CheckedInitOptions {
   readonly dir: string;
   readonly chainId: string;

@@ -8,6 +8,7 @@ export function toNodeGenesis(genesis: Genesis): NodeGenesis {
     suite: genesis.suite,
     timestampMs: genesis.timestampMs,
     digest: hashGenesis(genesis),
+    supervisors: supervisorsOf(genesis),
     membership: {
       organisations: genesis.organisations.map((o) => ({
         id: o.id,
@@ -32,4 +33,29 @@ export function toNodeGenesis(genesis: Genesis): NodeGenesis {
       })),
     },
   };
+}
+
+/** `parameters.privateData.supervisors`: contract → organisation id (absent: none). */
+function supervisorsOf(genesis: Genesis): Record<string, string> {
+  const privateData = genesis.parameters['privateData'];
+  if (privateData === undefined) return {};
+  const supervisors =
+    typeof privateData === 'object' && privateData !== null && !Array.isArray(privateData)
+      ? (privateData as { readonly [key: string]: unknown })['supervisors']
+      : undefined;
+  if (typeof supervisors !== 'object' || supervisors === null || Array.isArray(supervisors)) {
+    throw new Error(
+      'genesis: parameters.privateData.supervisors must be an object { contract: organisation }',
+    );
+  }
+  const result: Record<string, string> = {};
+  for (const [contract, org] of Object.entries(supervisors)) {
+    if (typeof org !== 'string') {
+      throw new Error(
+        `genesis: parameters.privateData.supervisors.${contract} must be an organisation id`,
+      );
+    }
+    result[contract] = org;
+  }
+  return result;
 }

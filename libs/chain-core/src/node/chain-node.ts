@@ -34,6 +34,16 @@ import {
   Mempool,
 } from '../mempool';
 import { PeerNetwork } from '../net';
+import {
+  type IncomingHeaders,
+  PrivateDataError,
+  type PrivateReader,
+  type PrivateRecord,
+  PrivateStore,
+  type PrivateSubmission,
+} from '../private';
+import { verifyMember } from '../identity';
+import { readOrganisations, readValidators, scopeSystemState } from '../governance';
 import { ChainStore } from '../storage';
 import { MAX_CHAIN_HEADERS } from '../proofs';
 import { Batch, type BlockHeader, type QuorumCertificate, Transaction } from '../types';
@@ -56,6 +66,8 @@ import {
 import { SignerResolver } from './signers';
 import { encodeEpochTail, epochTailKey } from './proofs';
 import { CatchUp } from './catch-up';
+import { PrivateData } from './private-data';
+import { join } from 'node:path';
 
 type ProposalMessage = Extract<ConsensusMessage, { kind: 'proposal' }>;
 
@@ -132,10 +144,16 @@ export class ChainNode {
     return this.opts.genesis;
   }
 
+  /** Private payloads of transactions this node's organisation receives. */
+  readonly privateStore: PrivateStore;
+  private readonly privateData: PrivateData;
+
   private constructor(
     private readonly opts: ChainNodeOptions,
     store: ChainStore,
+    privateStore: PrivateStore,
   ) {
+    this.privateStore = privateStore;
     this.store = store;
     this.log = opts.log ?? noLog;
     this.suite = getSuite(opts.genesis.suite, 'fast');
@@ -216,10 +234,42 @@ export class ChainNode {
         log: this.log,
       },
     );
+    const system = () => scopeSystemState(store);
+    this.privateData = new PrivateData(
+      {
+        chainId: opts.genesis.chainId,
+        suite: opts.genesis.suite,
+        org: opts.org,
+        consensusKey:
+          publicKey !== undefined && opts.consensusSecretKey !== undefined
+            ? { publicKey, secretKey: opts.consensusSecretKey }
+            : undefined,
+        supervisors: new Map(Object.entries(opts.genesis.supervisors ?? {})),
+      },
+      {
+        store: privateStore,
+        hash: this.hash,
+        validators: () => readValidators(system()),
+        organisations: () => readOrganisations(system()).map((o) => o.id),
+        send: (peer, frame) => this.net.send(peer, frame),
+        isCommitted: (id) => store.txLocation(id) !== undefined,
+        committedTransaction: (id) => this.committedTransaction(id),
+        verifyMember: (der) => {
+          const view = this.membership.view();
+          return verifyMember(der, {
+            orgs: view.organisations,
+            at: new Date(),
+            isRevoked: (org, serial) => view.isRevoked(org, serial),
+          }).catch(() => undefined);
+        },
+        log: this.log,
+      },
+    );
   }
 
   /** Opens (or initialises from genesis) the node's data directory. */
   static async open(opts: ChainNodeOptions): Promise<ChainNode> {
+    checkSupervisors(opts);
     const store = ChainStore.open({ path: opts.dataDir });
     const known = store.getMeta(META.genesis);
     if (known !== undefined && !equalBytes(known, opts.genesis.digest)) {
@@ -230,7 +280,14 @@ export class ChainNode {
       const suite = getSuite(opts.genesis.suite, 'fast');
       writeGenesis(store, (data) => suite.hash(data), opts.genesis);
     }
-    const node = new ChainNode(opts, store);
+    let privateStore: PrivateStore;
+    try {
+      privateStore = PrivateStore.open({ path: join(opts.dataDir, 'private') });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    const node = new ChainNode(opts, store, privateStore);
     node.loadEpochs();
     await node.membership.refresh();
     return node;
@@ -280,6 +337,7 @@ export class ChainNode {
     await this.net.stop();
     await this.execChain.catch(() => undefined);
     await this.store.close();
+    await this.privateStore.close();
   }
 
   get height(): bigint {
@@ -365,6 +423,61 @@ export class ChainNode {
     this.admittedAt.set(toHex(admitted.id), Date.now());
     this.scheduleBatch();
     return { id: admitted.id };
+  }
+
+  /**
+   * A private transaction from a member of this node's organisation: admitted as `submit`
+   * would, its payload delivered to every recipient organisation, then submitted.
+   * @throws AdmissionError, or PrivateDataError (`forbidden` for another organisation's
+   *   member, `not-private`, `recipients-refused`, `hash-mismatch`, `delivery-failed`).
+   */
+  async submitPrivate(submission: PrivateSubmission): Promise<{ id: Uint8Array }> {
+    if (this.opts.role !== 'validator') {
+      throw new AdmissionError(
+        'not-a-validator',
+        'this node is an observer: submit to a validator',
+      );
+    }
+    const admitted = await this.admission.admit(submission.transaction);
+    if (admitted.caller.orgId !== this.opts.org) {
+      throw new PrivateDataError(
+        'forbidden',
+        `a member of ${admitted.caller.orgId} sends private data through its own organisation's node, not ${this.opts.org}'s`,
+      );
+    }
+    const commitment = this.privateData.commitmentOf(admitted.tx);
+    if (this.store.txLocation(admitted.id) === undefined && !this.mempool.has(admitted.id)) {
+      await this.privateData.deliver(
+        submission.transaction,
+        admitted.id,
+        commitment,
+        submission.payload,
+      );
+    }
+    return this.submit(submission.transaction);
+  }
+
+  /** A member's signed read of a private payload (PrivateDataError when refused). */
+  readPrivate(
+    txId: Uint8Array,
+    headers: IncomingHeaders,
+  ): Promise<{ reader: PrivateReader; record: PrivateRecord }> {
+    return this.privateData.read(txId, headers);
+  }
+
+  /** The committed transaction of that id, from its block's batches. */
+  committedTransaction(txId: Uint8Array): Transaction | undefined {
+    const at = this.store.txLocation(txId);
+    if (at === undefined) return undefined;
+    const stored = this.store.blockAt(at.height);
+    if (stored === undefined || stored.block.length === 0) return undefined;
+    const header = decodeProposal(stored.block).header;
+    const txs = header.batchDigests.flatMap((digest) => {
+      const bytes = this.store.batch(digest);
+      return bytes === undefined ? [] : Batch.decode(bytes).transactions;
+    });
+    const tx = txs[at.index];
+    return tx !== undefined && equalBytes(Transaction.id(this.hash, tx), txId) ? tx : undefined;
   }
 
   /** Resolves when `txId` commits (or at once if it has). */
@@ -800,6 +913,20 @@ export class ChainNode {
       case 'status':
         this.peerHeights.set(peer, frame.body.height);
         break;
+      case 'private-envelope': {
+        let ack;
+        try {
+          ack = this.privateData.receive(frame.body);
+        } catch (error) {
+          this.log('debug', 'private envelope dropped', { peer, error: String(error) });
+          break;
+        }
+        this.net.send(peer, encodeFrame({ kind: 'private-ack', body: ack }));
+        break;
+      }
+      case 'private-ack':
+        this.privateData.onAck(peer, frame.body);
+        break;
     }
   }
 
@@ -926,4 +1053,20 @@ function writeGenesis(store: ChainStore, hash: HashFn, genesis: NodeGenesis): vo
       { key: META.currentEpoch, value: new TextEncoder().encode('0') },
     ],
   });
+}
+
+/** The genesis' supervisors must name contracts this node runs and member organisations. */
+function checkSupervisors(opts: ChainNodeOptions): void {
+  const contracts = new Set(opts.contracts.map((c) => c.name));
+  const orgs = new Set(opts.genesis.membership.organisations.map((o) => o.id));
+  for (const [contract, org] of Object.entries(opts.genesis.supervisors ?? {})) {
+    if (!contracts.has(contract)) {
+      throw new Error(
+        `genesis: a supervisor is named for ${contract}, a contract this node does not run`,
+      );
+    }
+    if (!orgs.has(org)) {
+      throw new Error(`genesis: ${org}, supervisor of ${contract}, is not a member organisation`);
+    }
+  }
 }

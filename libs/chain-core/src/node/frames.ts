@@ -4,7 +4,8 @@
  * ahead of consensus; committed blocks for block sync. Every frame is untrusted input:
  * `decodeFrame` checks sizes and shapes, and the node verifies signatures before use.
  */
-import { RecordSchema, bytes, hash32, list, oneOf, optional, u64 } from '../codec';
+import { RecordSchema, bytes, hash32, list, oneOf, optional, text, u64 } from '../codec';
+import { MAX_ENVELOPE_BYTES } from '../private';
 import { MAX_MESSAGE_BYTES } from '../consensus';
 import { limits } from '../types';
 
@@ -16,6 +17,8 @@ export const FRAME_KINDS = [
   'sync-request',
   'sync-response',
   'status',
+  'private-envelope',
+  'private-ack',
 ] as const;
 export type FrameKind = (typeof FRAME_KINDS)[number];
 
@@ -88,6 +91,26 @@ export interface Status {
 }
 const StatusSchema = new RecordSchema<Status>('Status', { height: u64, epoch: u64 });
 
+/** A private payload's envelope for a recipient validator, with the transaction it is for. */
+export interface PrivateEnvelopeFrame {
+  readonly transaction: Uint8Array;
+  readonly envelope: Uint8Array;
+}
+const PrivateEnvelopeFrameSchema = new RecordSchema<PrivateEnvelopeFrame>('PrivateEnvelopeFrame', {
+  transaction: bytes(1, limits.MAX_TRANSACTION_BYTES),
+  envelope: bytes(1, MAX_ENVELOPE_BYTES),
+});
+
+/** A recipient's answer: stored (error null), or the PrivateDataError code it refused with. */
+export interface PrivateAck {
+  readonly txId: Uint8Array;
+  readonly error: string | null;
+}
+const PrivateAckSchema = new RecordSchema<PrivateAck>('PrivateAck', {
+  txId: hash32,
+  error: optional(text(/^[a-z-]{1,40}$/, 40)),
+});
+
 export type Frame =
   | { readonly kind: 'consensus'; readonly message: Uint8Array }
   | { readonly kind: 'batch'; readonly batch: Uint8Array }
@@ -95,7 +118,9 @@ export type Frame =
   | { readonly kind: 'batch-response'; readonly body: BatchResponse }
   | { readonly kind: 'sync-request'; readonly body: SyncRequest }
   | { readonly kind: 'sync-response'; readonly body: SyncResponse }
-  | { readonly kind: 'status'; readonly body: Status };
+  | { readonly kind: 'status'; readonly body: Status }
+  | { readonly kind: 'private-envelope'; readonly body: PrivateEnvelopeFrame }
+  | { readonly kind: 'private-ack'; readonly body: PrivateAck };
 
 export function encodeFrame(frame: Frame): Uint8Array {
   const body = (() => {
@@ -114,6 +139,10 @@ export function encodeFrame(frame: Frame): Uint8Array {
         return SyncResponseSchema.encode(frame.body);
       case 'status':
         return StatusSchema.encode(frame.body);
+      case 'private-envelope':
+        return PrivateEnvelopeFrameSchema.encode(frame.body);
+      case 'private-ack':
+        return PrivateAckSchema.encode(frame.body);
     }
   })();
   return EnvelopeSchema.encode({ kind: frame.kind, body });
@@ -138,5 +167,9 @@ export function decodeFrame(data: Uint8Array): Frame {
       return { kind, body: SyncResponseSchema.decode(body, body.length) };
     case 'status':
       return { kind, body: StatusSchema.decode(body, body.length) };
+    case 'private-envelope':
+      return { kind, body: PrivateEnvelopeFrameSchema.decode(body, body.length) };
+    case 'private-ack':
+      return { kind, body: PrivateAckSchema.decode(body, body.length) };
   }
 }

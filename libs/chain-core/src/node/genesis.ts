@@ -17,6 +17,8 @@ export interface NodeGenesis {
   readonly suite: SuiteId;
   readonly timestampMs: bigint;
   readonly membership: GenesisMembership;
+  /** contract → the organisation supervising its vertical: a recipient of all its private data. */
+  readonly supervisors?: Readonly<Record<string, string>>;
   /** A digest of the genesis file: a data directory belongs to exactly one genesis. */
   readonly digest: Uint8Array;
 }

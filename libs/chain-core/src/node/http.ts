@@ -13,6 +13,13 @@ import { NAME } from '../types/limits';
 import { encodeValue, fromHex, toHex } from '../codec';
 import { blockHash } from '../consensus';
 import { AdmissionError } from '../mempool';
+import {
+  MAX_PRIVATE_SUBMISSION_BYTES,
+  PRIVATE_READ_HEADERS,
+  PrivateDataError,
+  type PrivateSubmission,
+  decodePrivateSubmission,
+} from '../private';
 import { EpochChangeSchema, type ProofBundle, encodeProofBundle } from '../proofs';
 import { Receipt, limits } from '../types';
 import type { ChainNode } from './chain-node';
@@ -133,21 +140,8 @@ class NodeApi {
   };
 
   submit = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const wait = url.searchParams.get('wait');
-    if (wait !== null && wait !== 'commit') {
-      throw invalidQuery('wait', 'the only value is "commit"');
-    }
-    const timeoutMs = integerParam(url, 'timeoutMs', 1, MAX_WAIT_MS) ?? 30_000;
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/cbor' && type !== 'application/octet-stream') {
-      throw new Problem(
-        415,
-        'unsupported-media-type',
-        'Unsupported media type',
-        'the body is the encoded transaction: content-type application/cbor',
-      );
-    }
-    const body = await readBody(req);
+    const wait = waitParams(url);
+    const body = await readCborBody(req, MAX_BODY_BYTES, 'the encoded transaction');
     if (body.length === 0) throw new Problem(400, 'malformed', 'Transaction refused', 'empty body');
     let id: Uint8Array;
     try {
@@ -156,14 +150,70 @@ class NodeApi {
       if (error instanceof AdmissionError) throw admissionProblem(error);
       throw error;
     }
-    if (wait !== 'commit') {
+    await this.answerSubmitted(res, id, wait);
+  };
+
+  submitPrivate = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const wait = waitParams(url);
+    const body = await readCborBody(
+      req,
+      MAX_PRIVATE_SUBMISSION_BYTES,
+      'a private submission [transaction, payload]',
+    );
+    let id: Uint8Array;
+    try {
+      let submission: PrivateSubmission;
+      try {
+        submission = decodePrivateSubmission(body);
+      } catch (error) {
+        if (error instanceof PrivateDataError) {
+          throw new Problem(400, 'malformed', 'Private submission refused', error.message);
+        }
+        throw error;
+      }
+      ({ id } = await this.node.submitPrivate(submission));
+    } catch (error) {
+      if (error instanceof AdmissionError) throw admissionProblem(error);
+      if (error instanceof PrivateDataError) throw privateProblem(error);
+      throw error;
+    }
+    await this.answerSubmitted(res, id, wait);
+  };
+
+  readPrivate = async (req: IncomingMessage, res: ServerResponse, _url: URL, [hex]: string[]) => {
+    const id = txIdParam(hex!);
+    let found;
+    try {
+      found = await this.node.readPrivate(id, req.headers);
+    } catch (error) {
+      if (error instanceof PrivateDataError) throw privateProblem(error);
+      throw error;
+    }
+    const { record, reader } = found;
+    json(res, 200, {
+      txId: hex,
+      payloadHash: toHex(record.payloadHash),
+      recipients: record.recipients,
+      receivedAtMs: String(record.receivedAtMs),
+      reader: { org: reader.org, name: reader.name },
+      payload: Buffer.from(record.plaintext).toString('base64'),
+    });
+  };
+
+  /** 202 pending, or (waiting) 200 with the committed status, or 504 commit-timeout. */
+  private async answerSubmitted(
+    res: ServerResponse,
+    id: Uint8Array,
+    wait: { commit: boolean; timeoutMs: number },
+  ): Promise<void> {
+    if (!wait.commit) {
       json(res, 202, { id: toHex(id), status: 'pending' });
       return;
     }
     let timer: NodeJS.Timeout | undefined;
     const done = await Promise.race([
       this.node.waitForCommit(id),
-      new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), timeoutMs))),
+      new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), wait.timeoutMs))),
     ]);
     clearTimeout(timer);
     if (done === undefined) {
@@ -175,7 +225,7 @@ class NodeApi {
       );
     }
     json(res, 200, this.transactionStatus(id)!);
-  };
+  }
 
   transaction = (_req: IncomingMessage, res: ServerResponse, _url: URL, [hex]: string[]) => {
     const id = txIdParam(hex!);
@@ -338,6 +388,18 @@ const ROUTES: readonly Route[] = [
     run: (a, q, s, u) => a.submit(q, s, u),
   },
   {
+    method: 'POST',
+    pattern: /^\/v1\/private\/transactions$/,
+    query: ['wait', 'timeoutMs'],
+    run: (a, q, s, u) => a.submitPrivate(q, s, u),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/private\/([^/]+)$/,
+    query: [],
+    run: (a, q, s, u, p) => a.readPrivate(q, s, u, p),
+  },
+  {
     method: 'GET',
     pattern: /^\/v1\/transactions\/([^/]+)\/proof$/,
     query: [],
@@ -438,29 +500,74 @@ function admissionProblem(error: AdmissionError): Problem {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<Uint8Array> {
+/** `wait=commit` and `timeoutMs` of the submit routes. */
+function waitParams(url: URL): { commit: boolean; timeoutMs: number } {
+  const wait = url.searchParams.get('wait');
+  if (wait !== null && wait !== 'commit') {
+    throw invalidQuery('wait', 'the only value is "commit"');
+  }
+  const timeoutMs = integerParam(url, 'timeoutMs', 1, MAX_WAIT_MS) ?? 30_000;
+  return { commit: wait === 'commit', timeoutMs };
+}
+
+/** A CBOR body of at most `max` bytes (415 for another content type, 413 above). */
+async function readCborBody(req: IncomingMessage, max: number, what: string): Promise<Uint8Array> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/cbor' && type !== 'application/octet-stream') {
+    throw new Problem(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      `the body is ${what}: content-type application/cbor`,
+    );
+  }
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw oversized();
+  if (declared > max) throw oversized(max);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw oversized();
+    if (size > max) throw oversized(max);
     chunks.push(chunk);
   }
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-function oversized(): Problem {
-  return new Problem(
-    413,
-    'oversized',
-    'Transaction too large',
-    `a body is at most ${MAX_BODY_BYTES} bytes`,
-    {
-      connection: 'close',
-    },
-  );
+/** PrivateDataError → its documented problem (docs/spec/private-data.md §7). */
+function privateProblem(error: PrivateDataError): Problem {
+  const refused = 'Private data refused';
+  switch (error.code) {
+    case 'unauthenticated':
+      return new Problem(401, 'unauthenticated', 'Not authenticated', error.message, {
+        'www-authenticate': `Trellis-Signature headers="${Object.values(PRIVATE_READ_HEADERS).join(' ')}"`,
+      });
+    case 'not-a-member':
+      return new Problem(403, 'not-a-member', 'Not a member', error.message);
+    case 'forbidden':
+      return new Problem(403, 'not-authorised', 'Not authorised', error.message);
+    case 'not-found':
+      return new Problem(404, 'unknown-private-data', 'No such private data here', error.message);
+    case 'too-large':
+      return new Problem(413, 'oversized', refused, error.message);
+    case 'delivery-failed':
+      return new Problem(503, 'delivery-failed', 'Not delivered', error.message, {
+        'retry-after': '2',
+      });
+    case 'not-private':
+    case 'recipients-refused':
+    case 'malformed':
+      return new Problem(400, error.code, refused, error.message);
+    case 'hash-mismatch':
+      return new Problem(400, 'payload-hash-mismatch', refused, error.message);
+    default:
+      return new Problem(500, 'internal', 'Internal error', error.message);
+  }
+}
+
+function oversized(max: number = MAX_BODY_BYTES): Problem {
+  return new Problem(413, 'oversized', 'Body too large', `a body here is at most ${max} bytes`, {
+    connection: 'close',
+  });
 }
 
 /** A bundle as raw CBOR (`accept: application/cbor`) or JSON with its hex and a summary. */

@@ -38,6 +38,16 @@ export const PROBLEM_CODES: Readonly<Record<string, string>> = Object.freeze({
   'not-yet-provable': 'committed, but the 2-chain that proves it is not yet: retry shortly',
   'epoch-proof-unavailable': 'this node lacks an epoch-change proof (it synced past it)',
   'not-ready': 'the node is not ready (catching up or too few peers)',
+  'not-private': 'a private submission whose transaction carries no args.private commitment',
+  'recipients-refused':
+    'the recipients are refused: supervisor missing, unknown organisation, or one without a validator',
+  'payload-hash-mismatch': "the payload does not hash to the transaction's payloadHash",
+  'delivery-failed':
+    'not every recipient organisation stored the payload in time; nothing was submitted: retry',
+  unauthenticated: 'a private read without valid x-trellis-* signature headers',
+  'not-authorised':
+    "the reader's organisation is not this node's, or this node's is not a recipient",
+  'unknown-private-data': 'no private payload of a committed transaction with this id here',
   internal: 'a bug: please report it',
 });
 
@@ -137,6 +147,71 @@ export const OPENAPI_DOCUMENT = Object.freeze({
           421: problem,
           503: problem,
           504: problem,
+        },
+      },
+    },
+    '/v1/private/transactions': {
+      post: {
+        summary:
+          'Submit a private transaction through a node of your organisation: CBOR [transaction, payload]; the payload goes encrypted to the recipient organisations, only its hash on chain (docs/spec/private-data.md)',
+        parameters: [
+          { name: 'wait', in: 'query', schema: { enum: ['commit'] } },
+          {
+            name: 'timeoutMs',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 120000 },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: { 'application/cbor': { schema: { type: 'string', format: 'binary' } } },
+        },
+        responses: {
+          200: json(txStatus),
+          202: json(txStatus),
+          400: problem,
+          403: problem,
+          409: problem,
+          413: problem,
+          415: problem,
+          421: problem,
+          503: problem,
+          504: problem,
+        },
+      },
+    },
+    '/v1/private/{id}': {
+      get: {
+        summary:
+          "A private payload, for a member of this node's organisation when it is a recipient; signed with the x-trellis-certificate, -timestamp and -signature headers",
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: hex(32) },
+          {
+            name: 'x-trellis-certificate',
+            in: 'header',
+            required: true,
+            schema: { type: 'string' },
+          },
+          { name: 'x-trellis-timestamp', in: 'header', required: true, schema: decimal },
+          { name: 'x-trellis-signature', in: 'header', required: true, schema: { type: 'string' } },
+        ],
+        responses: {
+          200: json({
+            type: 'object',
+            required: ['txId', 'payloadHash', 'recipients', 'payload'],
+            properties: {
+              txId: hex(32),
+              payloadHash: hex(32),
+              recipients: { type: 'array', items: { type: 'string' } },
+              receivedAtMs: decimal,
+              reader: { type: 'object' },
+              payload: { type: 'string', contentEncoding: 'base64' },
+            },
+          }),
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
         },
       },
     },

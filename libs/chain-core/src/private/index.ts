@@ -2,6 +2,17 @@
 // payload to the validators of its recipient organisations, the validator's private store, and
 // the signed read requests members fetch plaintexts with.
 export { AEAD_IDS } from './aead';
+export {
+  MAX_PRIVATE_RECIPIENT_ORGS,
+  MAX_PRIVATE_SUBMISSION_BYTES,
+  PRIVATE_ARG,
+  PrivateSubmissionSchema,
+  decodePrivateSubmission,
+  matchesCommitment,
+  privateCommitment,
+  readPrivateCommitment,
+} from './commitment';
+export type { PrivateCommitment, PrivateSubmission } from './commitment';
 export type { AeadId } from './aead';
 export {
   ENVELOPE_ID_BYTES,

@@ -33,6 +33,15 @@ export type PrivateDataErrorCode =
   | 'forbidden'
   /** `PrivateStore.put` of another payload hash under a tx id already stored. */
   | 'conflict'
+  /** A transaction submitted as private carries no `private` commitment in its args. */
+  | 'not-private'
+  /** The commitment's recipients are refused: the supervisor missing, an unknown organisation,
+   *  one without a validator to hold the payload, or a receiver that is not among them. */
+  | 'recipients-refused'
+  /** Not every recipient organisation acknowledged storing the envelope in time. */
+  | 'delivery-failed'
+  /** No private payload of that transaction is held here (not committed, or not delivered). */
+  | 'not-found'
   /** The private store was used after `close()`. */
   | 'store-closed'
   /** The private store's environment could not be opened, or has another layout. */
