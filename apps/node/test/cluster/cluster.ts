@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type CborValue, type SignatureSuite, getSuite } from '@trellis/chain-core';
 import {
@@ -51,7 +52,7 @@ export class Cluster {
   /** A fresh consortium of the four default organisations on free-looking ports. */
   static async create(options: { observers?: readonly string[] } = {}): Promise<Cluster> {
     const dir = mkdtempSync(join(tmpdir(), 'trellis-cluster-'));
-    const base = 20_000 + Math.floor(Math.random() * 400) * 100;
+    const base = await freeBasePort();
     const result = await initConsortium({
       dir: join(dir, 'consortium'),
       chainId: DEFAULT_CONSORTIUM.chainId,
@@ -186,4 +187,28 @@ export class Cluster {
       unknown
     >;
   }
+}
+
+/**
+ * A base port whose next 100 ports are free now: below Linux's ephemeral range (32768+), so
+ * the outgoing connections of the tests cannot take them, and probed, so two clusters of
+ * parallel test files do not collide.
+ */
+async function freeBasePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 10_000 + Math.floor(Math.random() * 220) * 100;
+    const probes = [...Array(20).keys()]
+      .map((i) => base + 1 + i)
+      .concat([...Array(20).keys()].map((i) => base + 51 + i));
+    if ((await Promise.all(probes.map(isFree))).every(Boolean)) return base;
+  }
+  throw new Error('no free range of ports for a cluster');
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }

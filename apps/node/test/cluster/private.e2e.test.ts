@@ -16,6 +16,7 @@ import {
   signPrivateRead,
   toHex,
 } from '@trellis/chain-core';
+import { ChainClient, ChainRequestError, TransactionSigner } from '@trellis/shared/chain';
 import { loadPem, loadSecretKey } from '../../src/consortium';
 import { Cluster, type ClusterNode } from './cluster';
 
@@ -292,5 +293,41 @@ describe('private data through the node API', () => {
     } finally {
       cluster.start(court);
     }
+  });
+
+  it('theSdk_submitsPrivately_throughItsOrgsNode_andReadsBack_withTypedRefusals', async () => {
+    const signer = (org: string) =>
+      TransactionSigner.create(`${org}-service`, {
+        suite: cluster.genesis.suite,
+        org,
+        certificatePem: loadPem(join(cluster.dir, 'orgs', org, 'service.pem')),
+        secretKey: loadSecretKey(join(cluster.dir, 'orgs', org, 'service.key'), cluster.suite)
+          .secretKey,
+      });
+    const bank = signer('bank');
+    const note = encoder.encode('disbursement schedule, 3 tranches');
+    const tx = bank.sign({
+      chainId: cluster.genesis.chainId,
+      contract: 'judicial-evidence',
+      method: 'notarise',
+      args: { digest: digest('sdk private'), ...commitment(note, ['bank', 'court']) },
+      expiryHeight: 50_000n,
+    });
+    const bankClient = new ChainClient({ nodes: [nodeOf('bank').api] });
+    const committed = await bankClient.submitPrivate(tx, note, { wait: 'commit' });
+    expect(committed.status).toBe('committed');
+
+    const read = await new ChainClient({ nodes: [nodeOf('court').api] }).readPrivate(
+      tx.id,
+      signer('court'),
+    );
+    expect(read).toMatchObject({ txId: toHex(tx.id), recipients: ['bank', 'court'] });
+    expect(Buffer.from(read.payload)).toEqual(Buffer.from(note));
+
+    const refused = await new ChainClient({ nodes: [nodeOf('manufacturer').api] })
+      .readPrivate(tx.id, signer('manufacturer'))
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ChainRequestError);
+    expect(refused).toMatchObject({ status: 403, code: 'not-authorised' });
   });
 });

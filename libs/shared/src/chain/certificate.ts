@@ -53,3 +53,8 @@ export function certificateFacts(pem: string): CertificateFacts {
     notAfter: new Date(certificate.validTo),
   };
 }
+
+/** The DER bytes of a PEM certificate (already checked by {@link certificateFacts}). */
+export function pemToDer(pem: string): Uint8Array {
+  return new Uint8Array(new X509Certificate(pem).raw);
+}

@@ -15,6 +15,9 @@ import {
   type BackoffOptions,
   HASH_IDS,
   type HashId,
+  MAX_PRIVATE_PAYLOAD_BYTES,
+  PrivateSubmissionSchema,
+  fromHex,
   Transaction,
   hash,
   limits,
@@ -28,11 +31,14 @@ import {
   ResponseProblem,
   type SubmitResult,
   type TransactionStatus,
+  type PrivatePayload,
   parseChainStatus,
   parseJson,
+  parsePrivatePayload,
   parseProblem,
   parseTransactionStatus,
 } from './responses';
+import { TransactionSigner } from './signer';
 import type { SignedTransaction } from './transactions';
 
 export interface ChainClientOptions {
@@ -93,6 +99,8 @@ export class ChainClient {
   readonly #hash: HashId;
   /** Index of the node to ask first: the last one that answered. */
   #preferred = 0;
+  /** The chain's id, asked once (a private read signs over it). */
+  #chainId: string | undefined;
 
   constructor(options: ChainClientOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -130,7 +138,64 @@ export class ChainClient {
     transaction: Uint8Array | SignedTransaction,
     options: SubmitOptions = {},
   ): Promise<SubmitResult> {
-    const { bytes, id, expiryHeight } = this.#identify(transaction);
+    const identified = this.#identify(transaction);
+    return this.#submitTo('/v1/transactions', identified.bytes, identified, options);
+  }
+
+  /**
+   * Submits a private transaction (its args carry `private: { payloadHash, recipients }`, see
+   * `privateCommitment`) with its plaintext payload, through the nodes of the signer's own
+   * organisation (give this client only those): the node delivers the payload encrypted to the
+   * recipient organisations, then submits. Resolves like `submit`.
+   * @throws as `submit`; ChainRequestError `recipients-refused`, `payload-hash-mismatch`,
+   *   `not-private`, `not-authorised` (another organisation's node); `delivery-failed` is retried.
+   */
+  async submitPrivate(
+    transaction: Uint8Array | SignedTransaction,
+    payload: Uint8Array,
+    options: SubmitOptions = {},
+  ): Promise<SubmitResult> {
+    const identified = this.#identify(transaction);
+    if (!(payload instanceof Uint8Array) || payload.length > MAX_PRIVATE_PAYLOAD_BYTES) {
+      throw invalidArgument('payload', `expected at most ${MAX_PRIVATE_PAYLOAD_BYTES} bytes`);
+    }
+    const body = PrivateSubmissionSchema.encode({ transaction: identified.bytes, payload });
+    return this.#submitTo('/v1/private/transactions', body, identified, options);
+  }
+
+  /**
+   * Reads a private payload, signed by `reader` (a member of the organisation of this client's
+   * nodes, which must be a recipient).
+   * @throws ChainRequestError `unauthenticated`, `not-a-member`, `not-authorised`,
+   *   `unknown-private-data`; ChainError `unavailable` or `protocol`.
+   */
+  async readPrivate(txId: string | Uint8Array, reader: TransactionSigner): Promise<PrivatePayload> {
+    const id = checkTxId(txId);
+    if (!(reader instanceof TransactionSigner)) {
+      throw invalidArgument('reader', 'expected a TransactionSigner');
+    }
+    const chainId = (this.#chainId ??= (await this.chainStatus()).chainId);
+    return this.#attempts<PrivatePayload>(
+      (node) =>
+        this.#send(node, 'GET', `/v1/private/${id}`, undefined, this.#timeoutMs, {
+          ...reader.signPrivateRead(chainId, fromHex(id)),
+        }),
+      (answer) => {
+        if (answer.status !== 200) return interpretFailure(answer);
+        const payload = parsePrivatePayload(parseJson(answer.body));
+        if (payload.txId !== id)
+          throw protocolError(answer.node, `asked for ${id}, got ${payload.txId}`);
+        return { done: payload };
+      },
+    );
+  }
+
+  async #submitTo(
+    path: string,
+    body: Uint8Array,
+    { id, expiryHeight }: { id: string; expiryHeight: bigint },
+    options: SubmitOptions,
+  ): Promise<SubmitResult> {
     if (options.wait !== undefined && options.wait !== 'commit') {
       throw invalidArgument('options.wait', 'expected "commit" or nothing');
     }
@@ -139,13 +204,13 @@ export class ChainClient {
     const deadline = wait ? Date.now() + waitMs : undefined;
     const accepted = await this.#attempts<Accepted>(
       (node) => {
-        if (!wait) return this.#send(node, 'POST', '/v1/transactions', bytes, this.#timeoutMs);
+        if (!wait) return this.#send(node, 'POST', path, body, this.#timeoutMs);
         const serverWaitMs = Math.max(1, Math.min(MAX_COMMIT_WAIT_MS, deadline! - Date.now()));
         return this.#send(
           node,
           'POST',
-          `/v1/transactions?wait=commit&timeoutMs=${serverWaitMs}`,
-          bytes,
+          `${path}?wait=commit&timeoutMs=${serverWaitMs}`,
+          body,
           serverWaitMs + this.#timeoutMs,
         );
       },
@@ -301,13 +366,14 @@ export class ChainClient {
     path: string,
     body: Uint8Array | undefined,
     timeoutMs: number,
+    extraHeaders: Record<string, string> = {},
   ): Promise<Answer> {
     const response = await this.#fetch(`${node}${path}`, {
       method,
       headers:
         body === undefined
-          ? { accept: 'application/json' }
-          : { accept: 'application/json', 'content-type': 'application/cbor' },
+          ? { accept: 'application/json', ...extraHeaders }
+          : { accept: 'application/json', 'content-type': 'application/cbor', ...extraHeaders },
       body,
       signal: AbortSignal.timeout(timeoutMs),
     });

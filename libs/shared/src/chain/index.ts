@@ -19,6 +19,7 @@ export type {
   ChainStatus,
   CommittedTransaction,
   PendingTransaction,
+  PrivatePayload,
   ReceiptEventView,
   ReceiptView,
   SubmitResult,

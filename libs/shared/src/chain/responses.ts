@@ -158,6 +158,32 @@ export function parseTransactionStatus(value: unknown): TransactionStatus {
   }
 }
 
+/** A private payload as `GET /v1/private/{id}` answers it. */
+export interface PrivatePayload {
+  readonly txId: string;
+  readonly payloadHash: string;
+  /** The recipient organisations, sorted. */
+  readonly recipients: readonly string[];
+  readonly payload: Uint8Array;
+}
+
+export function parsePrivatePayload(value: unknown): PrivatePayload {
+  const json = objectAt(value, '$');
+  const txId = stringAt(json['txId'], '$.txId', TX_ID);
+  const payloadHash = stringAt(json['payloadHash'], '$.payloadHash', TX_ID);
+  const recipients = json['recipients'];
+  if (!Array.isArray(recipients) || !recipients.every((r) => typeof r === 'string')) {
+    throw new ResponseProblem('$.recipients is not an array of organisation ids');
+  }
+  const encoded = stringAt(json['payload'], '$.payload', /^[A-Za-z0-9+/]*={0,2}$/);
+  return {
+    txId,
+    payloadHash,
+    recipients: recipients as string[],
+    payload: new Uint8Array(Buffer.from(encoded, 'base64')),
+  };
+}
+
 export function parseChainStatus(value: unknown): ChainStatus {
   const json = objectAt(value, '$');
   return {

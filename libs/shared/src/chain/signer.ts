@@ -12,10 +12,12 @@ import {
   getSuite,
   equalBytes,
   isOrgId,
+  type PrivateReadHeaders,
+  signPrivateRead,
   toHex,
 } from '@trellis/chain-core';
 import { inspect } from 'node:util';
-import { certificateFacts } from './certificate';
+import { certificateFacts, pemToDer } from './certificate';
 import { KeystoreError, keystoreArgument } from './keystore-error';
 import {
   type MemberKey,
@@ -131,6 +133,21 @@ export class TransactionSigner {
   /** Signs a new transaction (a fresh random nonce unless `request.nonce` is given). */
   sign(request: TransactionRequest): SignedTransaction {
     return signTransaction(this.#suite, this.#key, request);
+  }
+
+  /**
+   * The signed headers of a private-data read of `txId` on chain `chainId`
+   * (docs/spec/private-data.md §6): valid for the node's clock skew window.
+   */
+  signPrivateRead(chainId: string, txId: Uint8Array, timestampMs = Date.now()): PrivateReadHeaders {
+    return signPrivateRead({
+      suite: this.suite,
+      chainId,
+      txId,
+      certificateDer: pemToDer(this.certificatePem),
+      secretKey: this.#key.secretKey,
+      timestampMs,
+    });
   }
 
   static {
