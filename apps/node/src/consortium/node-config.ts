@@ -52,6 +52,10 @@ const nodeConfigSchema = z
     tls: z.strictObject({ certificate: filePath, key: filePath }),
     consensusKey: filePath.optional(),
     logLevel: z.enum(LOG_LEVELS).default('info'),
+    /** Where to dial peer validators (by name) instead of their registered address. */
+    dialAddresses: z
+      .record(z.string().regex(NAME_PATTERN, `must be a node name matching ${NAME_PATTERN}`), address)
+      .optional(),
   })
   .superRefine((config, context) => {
     if (config.role === 'validator' && config.consensusKey === undefined) {
@@ -89,6 +93,11 @@ export interface NodeConfig {
   /** Validators only: the suite secret key file (PKCS#8 PEM). */
   readonly consensusKey: string | undefined;
   readonly logLevel: LogLevel;
+  /**
+   * Peer validators to dial at another address than the one registered on chain (by node
+   * name): a validator behind NAT or on a private network, or a test's fault proxy.
+   */
+  readonly dialAddresses: ReadonlyMap<string, HostPort>;
 }
 
 /**
@@ -133,5 +142,11 @@ export function loadNodeConfig(path: string): NodeConfig {
     }),
     consensusKey: config.consensusKey === undefined ? undefined : absolute(config.consensusKey),
     logLevel: config.logLevel,
+    dialAddresses: new Map(
+      Object.entries(config.dialAddresses ?? {}).map(([name, text]) => [
+        name,
+        hostPort(`dialAddresses.${name}`, text),
+      ]),
+    ),
   });
 }

@@ -37,6 +37,10 @@ export async function startDaemon(configPath: string): Promise<RunningNode> {
     listen: { host: config.listen.host, port: config.listen.port },
     tls: { key: loadPem(config.tls.key), certificate: loadPem(config.tls.certificate) },
     contracts: [...CONTRACTS.values()],
+    dialAddresses: config.dialAddresses,
+    // Fail-stop on a failed storage write: exit so a supervisor restarts the node from disk.
+    onFatal: () => process.exit(70),
+    ...byzantineMode(log),
     log,
   });
   const http = await startNodeHttp(node, { host: config.api.host, port: config.api.port });
@@ -55,4 +59,20 @@ export async function startDaemon(configPath: string): Promise<RunningNode> {
       await node.stop();
     },
   };
+}
+
+/**
+ * `TRELLIS_FAULT_BYZANTINE=bad-signatures|equivocate`: the fault suite's Byzantine validator
+ * (docs/spec/node.md §7). Loud in the log; refused with any other value.
+ */
+function byzantineMode(log: Log): { byzantine?: 'bad-signatures' | 'equivocate' } {
+  const mode = process.env['TRELLIS_FAULT_BYZANTINE'];
+  if (mode === undefined || mode === '') return {};
+  if (mode !== 'bad-signatures' && mode !== 'equivocate') {
+    throw new Error(`TRELLIS_FAULT_BYZANTINE: expected bad-signatures or equivocate, got ${mode}`);
+  }
+  log('warn', 'BYZANTINE FAULT MODE: this validator misbehaves on purpose (fault tests only)', {
+    mode,
+  });
+  return { byzantine: mode };
 }

@@ -50,13 +50,15 @@ export class Cluster {
   }
 
   /** A fresh consortium of the four default organisations on free-looking ports. */
-  static async create(options: { observers?: readonly string[] } = {}): Promise<Cluster> {
+  static async create(
+    options: { observers?: readonly string[]; orgs?: readonly { id: string; name: string }[] } = {},
+  ): Promise<Cluster> {
     const dir = mkdtempSync(join(tmpdir(), 'trellis-cluster-'));
     const base = await freeBasePort();
     const result = await initConsortium({
       dir: join(dir, 'consortium'),
       chainId: DEFAULT_CONSORTIUM.chainId,
-      orgs: DEFAULT_CONSORTIUM.orgs,
+      orgs: options.orgs ?? DEFAULT_CONSORTIUM.orgs,
       basePort: base,
       apiBasePort: base + 50,
       ...(options.observers ? { observers: options.observers } : {}),
@@ -74,16 +76,21 @@ export class Cluster {
     return cluster;
   }
 
-  start(node: ClusterNode): void {
+  /**
+   * Starts a node's process; `launch.wrapper` runs it under another program (e.g. `faketime`,
+   * `fiu-run -x`), `launch.env` adds variables.
+   */
+  start(
+    node: ClusterNode,
+    launch: { wrapper?: readonly string[]; env?: Record<string, string> } = {},
+  ): void {
     const log = createWriteStream(join(this.dir, `${node.name}.log`), { flags: 'a' });
-    const child = spawn(
-      process.execPath,
-      ['--require', '@swc-node/register', MAIN, 'start', '--config', node.config],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, NODE_ENV: 'test' },
-      },
-    );
+    const args = ['--require', '@swc-node/register', MAIN, 'start', '--config', node.config];
+    const [command, ...rest] = [...(launch.wrapper ?? []), process.execPath, ...args];
+    const child = spawn(command!, rest, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'test', ...launch.env },
+    });
     child.stdout.pipe(log);
     child.stderr.pipe(log);
     node.process = child;
@@ -190,19 +197,18 @@ export class Cluster {
 }
 
 /**
- * A base port whose next 100 ports are free now: below Linux's ephemeral range (32768+), so
- * the outgoing connections of the tests cannot take them, and probed, so two clusters of
- * parallel test files do not collide.
+ * A base port such that base + each offset is free now (default: a cluster's P2P and API
+ * ports): below Linux's ephemeral range (32768+), so the outgoing connections of the tests
+ * cannot take them, and probed, so two clusters of parallel test files do not collide.
  */
-async function freeBasePort(): Promise<number> {
+export async function freeBasePort(
+  offsets: readonly number[] = [...Array(20).keys()].flatMap((i) => [1 + i, 51 + i]),
+): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 10_000 + Math.floor(Math.random() * 220) * 100;
-    const probes = [...Array(20).keys()]
-      .map((i) => base + 1 + i)
-      .concat([...Array(20).keys()].map((i) => base + 51 + i));
-    if ((await Promise.all(probes.map(isFree))).every(Boolean)) return base;
+    if ((await Promise.all(offsets.map((o) => isFree(base + o)))).every(Boolean)) return base;
   }
-  throw new Error('no free range of ports for a cluster');
+  throw new Error('no free range of ports');
 }
 
 function isFree(port: number): Promise<boolean> {

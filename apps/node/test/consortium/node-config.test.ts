@@ -101,6 +101,23 @@ describe('loadNodeConfig', () => {
     ]);
   });
 
+  it('load_dialAddresses_areParsedByPeerName_andBadOnesNamed', async () => {
+    const config = loadNodeConfig(
+      writeConfig({ ...VALID, dialAddresses: { 'bank-node': '10.0.0.7:7102' } }),
+    );
+    expect([...config.dialAddresses]).toEqual([
+      ['bank-node', { host: '10.0.0.7', port: 7102, text: '10.0.0.7:7102' }],
+    ]);
+    expect(loadNodeConfig(writeConfig(VALID)).dialAddresses.size).toBe(0);
+    const issues = await issuesOf({
+      ...VALID,
+      dialAddresses: { 'bank-node': 'nowhere', 'Bad Name': '127.0.0.1:1' },
+    });
+    expect(issues.map(([path]) => path).sort()).toEqual(
+      ['dialAddresses.Bad Name', 'dialAddresses.bank-node'].sort(),
+    );
+  });
+
   it('load_portZero_isAcceptedForListeningOnly', () => {
     expect(loadNodeConfig(writeConfig({ ...VALID, api: '127.0.0.1:0' })).api.port).toBe(0);
   });

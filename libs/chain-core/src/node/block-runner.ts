@@ -58,7 +58,12 @@ export class BlockRunner {
       readonly hash: HashFn;
       readonly contracts: readonly ContractDefinition[];
     },
-    private readonly deps: { readonly store: ChainStore; readonly signers: SignerResolver },
+    private readonly deps: {
+      readonly store: ChainStore;
+      readonly signers: SignerResolver;
+      /** A block's commit failed in the store: the node must stop (its core is ahead now). */
+      readonly onWriteFailure?: (error: unknown) => void;
+    },
   ) {
     this.executor = new BlockExecutor({
       chainId: opts.chainId,
@@ -175,18 +180,25 @@ export class BlockRunner {
     if (block === undefined) throw new Error(`commit of a block never executed: ${id}`);
     const { store } = this.deps;
     const nodeBatch = block.nodes.pendingBatch();
-    store.commitBlock({
-      height: block.proposal.header.height,
-      hash: block.hash,
-      block: encodeProposal(block.proposal),
-      result: encodeResult(block.result),
-      batches: block.batches,
-      receipts: block.outcome.receipts.map((r) => Receipt.encode(r)),
-      txIds: block.txIds,
-      stateWrites: block.outcome.writes as readonly StateWrite[],
-      ...(nodeBatch ? { nodeBatch } : {}),
-      meta,
-    });
+    const write = () =>
+      store.commitBlock({
+        height: block.proposal.header.height,
+        hash: block.hash,
+        block: encodeProposal(block.proposal),
+        result: encodeResult(block.result),
+        batches: block.batches,
+        receipts: block.outcome.receipts.map((r) => Receipt.encode(r)),
+        txIds: block.txIds,
+        stateWrites: block.outcome.writes as readonly StateWrite[],
+        ...(nodeBatch ? { nodeBatch } : {}),
+        meta,
+      });
+    try {
+      write();
+    } catch (error) {
+      this.deps.onWriteFailure?.(error);
+      throw error;
+    }
     this.executed.delete(id);
     // The block's state is in the store now: its children read through to the store, and
     // blocks that forked off below it can never commit.

@@ -46,7 +46,13 @@ import { verifyMember } from '../identity';
 import { readOrganisations, readValidators, scopeSystemState } from '../governance';
 import { ChainStore } from '../storage';
 import { MAX_CHAIN_HEADERS } from '../proofs';
-import { Batch, type BlockHeader, type QuorumCertificate, Transaction } from '../types';
+import {
+  Batch,
+  type BlockHeader,
+  type QuorumCertificate,
+  Transaction,
+  voteSigningPayload,
+} from '../types';
 import { type Frame, MAX_FRAME_BYTES, decodeFrame, encodeFrame } from './frames';
 import { type NodeGenesis, buildGenesis } from './genesis';
 import { BlockRunner, type ExecutedBlock } from './block-runner';
@@ -84,6 +90,16 @@ export interface ChainNodeOptions {
   readonly consensusSecretKey?: Uint8Array;
   readonly listen?: { readonly host: string; readonly port: number };
   readonly tls: { readonly key: string; readonly certificate: string };
+  /** Called once when the node stops itself on a failed storage write (the daemon exits). */
+  readonly onFatal?: (error: unknown) => void;
+  /** Peer validators to dial elsewhere than their registered address, by node name. */
+  readonly dialAddresses?: ReadonlyMap<string, { readonly host: string; readonly port: number }>;
+  /**
+   * Fault injection for the fault suite only (never in a real deployment): `bad-signatures`
+   * corrupts the signature of every consensus message this validator sends; `equivocate` sends
+   * half its peers a second, conflicting vote (validly signed) for every vote it casts.
+   */
+  readonly byzantine?: 'bad-signatures' | 'equivocate';
   /** The verticals' contracts; `system` is always added. */
   readonly contracts: readonly ContractDefinition[];
   readonly pacemaker?: PacemakerParams;
@@ -167,7 +183,11 @@ export class ChainNode {
     );
     this.runner = new BlockRunner(
       { chainId: opts.genesis.chainId, hash: this.hash, contracts },
-      { store, signers: this.signers },
+      {
+        store,
+        signers: this.signers,
+        onWriteFailure: (error) => this.failStop('block commit', error),
+      },
     );
     this.membership = new MembershipCache({ hash: this.hash }, { store });
     this.admission = new Admission(
@@ -319,7 +339,7 @@ export class ChainNode {
 
   /** Connects to peers, catches up with them, and (validators) joins consensus. */
   async start(): Promise<void> {
-    this.net.setPeers(this.membership.peerAddresses(this.selfId));
+    this.net.setPeers(this.membership.peerAddresses(this.selfId, this.opts.dialAddresses));
     await this.net.start();
     this.statusTimer = setInterval(() => this.tick(), 1000);
     this.metrics.height.set(Number(this.height));
@@ -550,18 +570,86 @@ export class ChainNode {
     }
   }
 
+  /**
+   * A write to the chain store failed (a failing disk): the consensus core is now ahead of what
+   * is durable, so the node stops taking part at once (fail-stop) and tells its owner, whose
+   * process should exit and be restarted once the disk is sound; restart recovers from the
+   * store.
+   */
+  private failStop(what: string, error: unknown): void {
+    if (this.stopped) return;
+    this.log('error', 'storage write failed: stopping this node', {
+      what,
+      error: String(error),
+    });
+    this.stopped = true;
+    this.core = undefined;
+    clearTimeout(this.timer);
+    clearTimeout(this.batchTimer);
+    this.opts.onFatal?.(error);
+  }
+
+  /** `byzantine: 'bad-signatures'`: the message with its signature corrupted. */
+  private misbehave(message: ConsensusMessage): ConsensusMessage {
+    if (this.opts.byzantine !== 'bad-signatures') return message;
+    const flip = (signature: Uint8Array) => {
+      const bad = signature.slice();
+      bad[0]! ^= 0xff;
+      return bad;
+    };
+    switch (message.kind) {
+      case 'proposal':
+      case 'vote':
+        return { ...message, signature: flip(message.signature) };
+      case 'timeout':
+        return {
+          ...message,
+          timeout: { ...message.timeout, signature: flip(message.timeout.signature) },
+        };
+      default:
+        return message;
+    }
+  }
+
+  /**
+   * `byzantine: 'equivocate'`: for a vote, a second vote of the same round for another block,
+   * validly signed, to every validator.
+   */
+  private equivocate(message: ConsensusMessage): void {
+    const secretKey = this.opts.consensusSecretKey;
+    if (message.kind !== 'vote' || secretKey === undefined) return;
+    const data = { ...message.data, blockHash: this.hash(message.data.blockHash) };
+    const conflicting: ConsensusMessage = {
+      kind: 'vote',
+      data,
+      voter: message.voter,
+      signature: this.suite.sign(secretKey, voteSigningPayload(this.hash, data)),
+    };
+    const frame = consensusFrame(conflicting);
+    for (const id of this.currentEpoch.validators.ids) {
+      if (id !== this.selfId) this.net.send(id, frame);
+    }
+  }
+
   private carryOut(outputs: readonly Output[]): void {
     for (let i = 0; i < outputs.length; i++) {
       const o = outputs[i]!;
       switch (o.kind) {
         case 'persist-safety':
-          this.store.saveSafety(SafetyDataSchema.encode(o.data));
+          try {
+            this.store.saveSafety(SafetyDataSchema.encode(o.data));
+          } catch (error) {
+            // Nothing after this output (a vote) may leave: its safety data is not on disk.
+            this.failStop('safety data', error);
+            throw error;
+          }
           break;
         case 'send':
-          this.net.send(o.to, consensusFrame(o.message));
+          this.net.send(o.to, consensusFrame(this.misbehave(o.message)));
+          if (this.opts.byzantine === 'equivocate') this.equivocate(o.message);
           break;
         case 'broadcast': {
-          const frame = consensusFrame(o.message);
+          const frame = consensusFrame(this.misbehave(o.message));
           for (const id of this.currentEpoch.validators.ids) {
             if (id !== this.selfId) this.net.send(id, frame);
           }
@@ -692,7 +780,7 @@ export class ChainNode {
     });
     if (block.result.nextValidators !== null || touchesSystem(block)) {
       void this.membership.refresh().then(() => {
-        this.net.setPeers(this.membership.peerAddresses(this.selfId));
+        this.net.setPeers(this.membership.peerAddresses(this.selfId, this.opts.dialAddresses));
       });
     }
   }

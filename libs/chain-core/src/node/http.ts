@@ -340,6 +340,7 @@ class NodeApi {
     if (stored === undefined) return undefined;
     const header = this.proofs.header(height)!;
     const qc = this.proofs.certificateOf(height, stored.hash);
+    const receipts = this.node.store.receiptsAt(height);
     let commitChain: unknown = null;
     try {
       const chain = this.proofs.headerChain(height);
@@ -356,7 +357,10 @@ class NodeApi {
       header: toJson(header),
       qc: qc === undefined ? null : toJson(qc),
       result: toJson(decodeResult(stored.result)),
-      receipts: this.node.store.receiptsAt(height).length,
+      receipts: receipts.length,
+      // The transactions this block committed (receipted), in order; a repeat of a committed
+      // one that a batch carried again is skipped by execution and not listed.
+      transactions: receipts.map((bytes) => toHex(Receipt.decode(bytes).txId)),
       commitChain,
     };
   }

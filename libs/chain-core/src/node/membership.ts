@@ -95,10 +95,17 @@ export class MembershipCache {
   }
 
   /** The validators to keep links to (observers dial validators; validators dial each other). */
-  peerAddresses(selfId: string): PeerAddress[] {
+  peerAddresses(
+    selfId: string,
+    overrides: ReadonlyMap<string, { readonly host: string; readonly port: number }> = new Map(),
+  ): PeerAddress[] {
     return readValidators(this.system)
       .filter((v) => toHex(v.publicKey) !== selfId)
       .map((v) => {
+        const override = overrides.get(v.name);
+        if (override !== undefined) {
+          return { id: toHex(v.publicKey), host: override.host, port: override.port };
+        }
         const at = v.address.lastIndexOf(':');
         return {
           id: toHex(v.publicKey),
