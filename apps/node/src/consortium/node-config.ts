@@ -54,7 +54,10 @@ const nodeConfigSchema = z
     logLevel: z.enum(LOG_LEVELS).default('info'),
     /** Where to dial peer validators (by name) instead of their registered address. */
     dialAddresses: z
-      .record(z.string().regex(NAME_PATTERN, `must be a node name matching ${NAME_PATTERN}`), address)
+      .record(
+        z.string().regex(NAME_PATTERN, `must be a node name matching ${NAME_PATTERN}`),
+        address,
+      )
       .optional(),
   })
   .superRefine((config, context) => {
