@@ -21,7 +21,7 @@ import { Cluster, type ClusterNode, freeBasePort } from '../cluster/cluster';
 import { FaultProxy } from './fault-proxy';
 
 const FULL = process.env['TRELLIS_FAULTS'] === 'full';
-const SIZES = FULL ? [4, 7] : [4];
+const SIZES = (process.env['TRELLIS_FAULTS_SIZES'] ?? (FULL ? '4,7' : '4')).split(',').map(Number);
 const REPEAT = FULL ? 3 : 1;
 /** Correct nodes must commit again within this bound after any perturbation starts. */
 const PROGRESS_BOUND_MS = 30_000;
@@ -199,7 +199,25 @@ class Harness {
     return this.cluster.nodes[Number(block.header.proposer)]!;
   }
 
+  /** Applies one perturbation; a failure names it and every node's height and round. */
   async apply(perturbation: Perturbation, run: number, size: number): Promise<void> {
+    try {
+      await this.perturb(perturbation, run, size);
+    } catch (error) {
+      const states = await Promise.all(
+        this.cluster.nodes.map(async (n) => {
+          const s = await this.cluster.status(n);
+          return `${n.name}: ${s ? `height ${String(s['height'])} round ${String(s['round'])} peers ${(s['peers'] as unknown[]).length}` : 'no answer'}`;
+        }),
+      );
+      throw new Error(
+        `${perturbation} #${run + 1}: ${error instanceof Error ? error.message : String(error)} [${states.join('; ')}] (logs: ${this.cluster.dir})`,
+        { cause: error },
+      );
+    }
+  }
+
+  private async perturb(perturbation: Perturbation, run: number, size: number): Promise<void> {
     const { cluster, proxy } = this;
     const nodes = cluster.nodes;
     // Victims rotate so each perturbation meets other nodes (never the load's member's org
@@ -358,13 +376,22 @@ describe.each(SIZES)('%i validators under faults', (size) => {
     const harness = await Harness.create(size);
     harnesses.push(harness);
     harness.startLoad();
-    for (let run = 0; run < REPEAT; run++) {
-      for (const perturbation of RUNNABLE) {
-        await harness.apply(perturbation, run, size);
+    let loadErrors: number;
+    let result: Awaited<ReturnType<Harness['check']>>;
+    try {
+      for (let run = 0; run < REPEAT; run++) {
+        for (const perturbation of RUNNABLE) {
+          await harness.apply(perturbation, run, size);
+        }
       }
+      loadErrors = await harness.stopLoad();
+      result = await harness.check();
+    } catch (error) {
+      await harness.stopLoad();
+      await harness.close(); // not left running under the next cluster size
+      harnesses.splice(harnesses.indexOf(harness), 1);
+      throw error;
     }
-    const loadErrors = await harness.stopLoad();
-    const result = await harness.check();
 
     const lines = [
       `fault suite, ${size} validators (${REPEAT} run(s) each; ${harness.acknowledged.size} transactions acknowledged, ${loadErrors} client errors, ${result.heights} blocks checked on every node)`,
