@@ -373,6 +373,7 @@ async function main(): Promise<void> {
       const ceiling = (perCore * cores) / n;
       const windowS = options.durationS;
       const g = options.generators;
+      let txBytes = NaN;
       if (options.mode === 'closed') {
         for (const clients of options.clients) {
           const perGen = Math.ceil(clients / g);
@@ -384,6 +385,7 @@ async function main(): Promise<void> {
             drainMs: 0,
           }));
           const row = summarise(n, 'closed', `C=${clients}`, windowS, run, ceiling);
+          txBytes = row.txBytes;
           print(row);
           if (n === options.validators[0]) trellisClosed.set(clients, row.tps);
         }
@@ -408,6 +410,7 @@ async function main(): Promise<void> {
             ceiling,
           );
           print(row);
+          txBytes = row.txBytes;
           if (options.mode === 'open' || row.success < 0.95) break;
           best = row;
           rate = Math.round(rate * 1.4);
@@ -419,7 +422,7 @@ async function main(): Promise<void> {
         }
       }
       process.stdout.write(
-        `(${n} validators: Ed25519 ${perCore.toFixed(0)} verifies/s per core × ${cores} cores ÷ ${n} = ceiling ${ceiling.toFixed(0)} tx/s)\n`,
+        `(${n} validators: Ed25519 ${perCore.toFixed(0)} verifies/s per core × ${cores} cores ÷ ${n} = ceiling ${ceiling.toFixed(0)} tx/s; transactions of ${txBytes.toFixed(0)} bytes)\n`,
       );
     } finally {
       await cluster.stop();
