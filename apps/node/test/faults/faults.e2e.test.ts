@@ -102,6 +102,8 @@ class Harness {
     const proxy = await FaultProxy.start(targets, proxyBase);
     for (const node of cluster.nodes) {
       const config = JSON.parse(readFileSync(node.config, 'utf8')) as Record<string, unknown>;
+      // TRELLIS_FAULTS_LOG=debug: every node logs its round timers and refused messages.
+      if (process.env['TRELLIS_FAULTS_LOG']) config['logLevel'] = process.env['TRELLIS_FAULTS_LOG'];
       config['dialAddresses'] = Object.fromEntries(
         cluster.nodes
           .filter((other) => other !== node)

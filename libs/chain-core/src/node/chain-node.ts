@@ -658,6 +658,11 @@ export class ChainNode {
         case 'set-timer': {
           clearTimeout(this.timer);
           const { epoch, round } = o;
+          this.log('debug', 'round timer', {
+            epoch: String(epoch),
+            round: String(round),
+            afterMs: o.afterMs,
+          });
           this.timer = setTimeout(() => this.feed({ kind: 'timer', epoch, round }), o.afterMs);
           break;
         }
