@@ -432,6 +432,9 @@ function parse(file: string, text: string): KeystoreDocument {
   }
   const document: KeystoreDocument = { kdf, check, entries };
   if (root['checksum'] !== checksumOf(document)) throw corrupt('the checksum does not match');
+  // Byte for byte as this code writes it: another layout, or hex in upper case that decodes
+  // to the same bytes, is a changed file too.
+  if (text !== serialise(document)) throw corrupt('not in the canonical form this code writes');
   return document;
 }
 

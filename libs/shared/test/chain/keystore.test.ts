@@ -142,10 +142,15 @@ describe('Keystore', () => {
     const { path, bytes } = await keystoreWithTwoEntries();
     const target = join(dir, 'flipped.json');
     const codes = new Map<string, number>();
-    // Bit 0 of every byte, and 500 other random flips.
+    // Bit 0 of every byte, and 500 other flips (seeded: the same on every run).
     const flips: [number, number][] = [...bytes.keys()].map((position) => [position, 0x01]);
+    let seed = 0x2f6b_1d3;
+    const random = () => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return seed / 2 ** 32;
+    };
     for (let i = 0; i < 500; i++) {
-      flips.push([Math.floor(Math.random() * bytes.length), 1 + Math.floor(Math.random() * 255)]);
+      flips.push([Math.floor(random() * bytes.length), 1 + Math.floor(random() * 255)]);
     }
     for (const [position, mask] of flips) {
       const copy = Buffer.from(bytes);
@@ -161,6 +166,22 @@ describe('Keystore', () => {
     process.stdout.write(`flipped ${flips.length} variants: ${JSON.stringify([...codes])}\n`);
   }, 120_000);
 
+  it('sameDocumentInAnotherLayoutOrHexCase_isRefusedAsCorrupt', async () => {
+    const { bytes } = await keystoreWithTwoEntries();
+    const text = bytes.toString('utf8');
+    const target = join(dir, 'relaid.json');
+    const hex = /"([0-9a-f]{64})"/.exec(text)![1]!;
+    for (const variant of [
+      text.replace('\n  ', '\n\t'), // whitespace: JSON.parse reads the same document
+      `${text}\n`,
+      text.replace(hex, hex.toUpperCase()), // the same bytes in upper-case hex
+    ]) {
+      expect(variant).not.toBe(text);
+      await writeFile(target, variant);
+      expect((await rejection(Keystore.open(target, PASSPHRASE))).code).toBe('corrupt');
+    }
+  });
+
   it('tamperedEntry_withRecomputedChecksum_failsAuthentication', async () => {
     const { bytes } = await keystoreWithTwoEntries();
     const target = join(dir, 'tampered.json');
@@ -169,7 +190,8 @@ describe('Keystore', () => {
       change(doc);
       const { checksum: _old, ...rest } = doc;
       doc.checksum = createHash('sha256').update(JSON.stringify(rest)).digest('hex');
-      await writeFile(target, JSON.stringify(doc));
+      // Written as the keystore writes (an attacker would): only authentication can tell.
+      await writeFile(target, `${JSON.stringify(doc, null, 2)}\n`);
     };
 
     // One bit of one ciphertext.
