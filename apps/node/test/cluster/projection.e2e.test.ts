@@ -17,7 +17,9 @@ import {
   createTestDatabase,
   openReadModel,
   readModelRows,
+  seededRandom,
   startProjector,
+  waitForCheckpoint,
 } from '@trellis/shared/testing';
 import type { DataSource } from 'typeorm';
 import { Cluster } from './cluster';
@@ -57,29 +59,13 @@ async function database(): Promise<{ url: string; ds: DataSource }> {
   return { url: db.url, ds };
 }
 
-function random(): () => number {
-  let state = SEED >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
-
 const height = (ds: DataSource) => checkpoints.height(ds.manager, NAME);
 
-async function until(ds: DataSource, target: bigint, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await height(ds)) < target) {
-    if (Date.now() > deadline) throw new Error(`checkpoint did not reach ${target}`);
-    await sleep(20);
-  }
-}
+const until = (ds: DataSource, target: bigint) => waitForCheckpoint(ds, NAME, target, 90_000);
 
 describe('ChainProjection from a real cluster', () => {
   it('sigkilledProjectors_endExactlyEqualToAFreshReplay_withEveryAcknowledgedTransactionOnce', async () => {
-    const next = random();
+    const next = seededRandom(SEED);
     const nodes = cluster.nodes.map((n) => n.api);
     const { url, ds } = await database();
     const key = await cluster.member('bank');

@@ -192,6 +192,21 @@ class Harness {
     return this.cluster.nodes.filter((n) => !victims.includes(n));
   }
 
+  /**
+   * Cuts `victims` off from the other nodes through the proxy for 10 s from `started`, then
+   * heals; returns how long the others took to commit again.
+   */
+  private async isolate(victims: readonly ClusterNode[], started: number): Promise<number> {
+    this.proxy.cut(
+      victims.map((n) => n.name),
+      this.others(victims).map((n) => n.name),
+    );
+    const progressMs = await this.progress(this.others(victims), started);
+    await sleep(Math.max(0, 10_000 - (Date.now() - started)));
+    this.proxy.heal();
+    return progressMs;
+  }
+
   /** The proposer of the newest block: the node leading now, most likely. */
   async leader(): Promise<ClusterNode> {
     const node = this.cluster.nodes[0]!;
@@ -220,10 +235,10 @@ class Harness {
   }
 
   private async perturb(perturbation: Perturbation, run: number, size: number): Promise<void> {
-    const { cluster, proxy } = this;
+    const { cluster } = this;
     const nodes = cluster.nodes;
-    // Victims rotate so each perturbation meets other nodes (never the load's member's org
-    // node for kills: any node may be hit, the client fails over).
+    // Victims rotate so each perturbation meets other nodes; any node may be hit (the load's
+    // client fails over).
     let victims: ClusterNode[] = [
       nodes[(run + PERTURBATIONS.indexOf(perturbation)) % nodes.length]!,
     ];
@@ -251,25 +266,13 @@ class Harness {
         // The largest minority (f nodes) cut off from the quorum side.
         const f = Math.floor((size - 1) / 3);
         victims = nodes.slice(0, f).map((_, i) => nodes[(run + i) % size]!);
-        proxy.cut(
-          victims.map((n) => n.name),
-          this.others(victims).map((n) => n.name),
-        );
-        progressMs = await this.progress(this.others(victims), started);
-        await sleep(Math.max(0, 10_000 - (Date.now() - started)));
-        proxy.heal();
+        progressMs = await this.isolate(victims, started);
         ended = Date.now();
         break;
       }
       case 'leader-isolation': {
         victims = [await this.leader()];
-        proxy.cut(
-          victims.map((n) => n.name),
-          this.others(victims).map((n) => n.name),
-        );
-        progressMs = await this.progress(this.others(victims), started);
-        await sleep(Math.max(0, 10_000 - (Date.now() - started)));
-        proxy.heal();
+        progressMs = await this.isolate(victims, started);
         ended = Date.now();
         break;
       }

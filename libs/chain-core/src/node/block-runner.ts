@@ -180,21 +180,20 @@ export class BlockRunner {
     if (block === undefined) throw new Error(`commit of a block never executed: ${id}`);
     const { store } = this.deps;
     const nodeBatch = block.nodes.pendingBatch();
-    const write = () =>
-      store.commitBlock({
-        height: block.proposal.header.height,
-        hash: block.hash,
-        block: encodeProposal(block.proposal),
-        result: encodeResult(block.result),
-        batches: block.batches,
-        receipts: block.outcome.receipts.map((r) => Receipt.encode(r)),
-        txIds: block.txIds,
-        stateWrites: block.outcome.writes as readonly StateWrite[],
-        ...(nodeBatch ? { nodeBatch } : {}),
-        meta,
-      });
+    const record = {
+      height: block.proposal.header.height,
+      hash: block.hash,
+      block: encodeProposal(block.proposal),
+      result: encodeResult(block.result),
+      batches: block.batches,
+      receipts: block.outcome.receipts.map((r) => Receipt.encode(r)),
+      txIds: block.txIds,
+      stateWrites: block.outcome.writes as readonly StateWrite[],
+      ...(nodeBatch ? { nodeBatch } : {}),
+      meta,
+    };
     try {
-      write();
+      store.commitBlock(record);
     } catch (error) {
       this.deps.onWriteFailure?.(error);
       throw error;

@@ -89,6 +89,34 @@ const txStatus = {
   },
 };
 
+/** What both submit routes take and answer (`wait=commit`, a CBOR body, the admission codes). */
+const submitOperation = {
+  parameters: [
+    { name: 'wait', in: 'query', schema: { enum: ['commit'] } },
+    {
+      name: 'timeoutMs',
+      in: 'query',
+      schema: { type: 'integer', minimum: 1, maximum: 120000 },
+    },
+  ],
+  requestBody: {
+    required: true,
+    content: { 'application/cbor': { schema: { type: 'string', format: 'binary' } } },
+  },
+  responses: {
+    200: json(txStatus),
+    202: json(txStatus),
+    400: problem,
+    403: problem,
+    409: problem,
+    413: problem,
+    415: problem,
+    421: problem,
+    503: problem,
+    504: problem,
+  },
+};
+
 export const OPENAPI_DOCUMENT = Object.freeze({
   openapi: '3.1.0',
   info: {
@@ -124,60 +152,14 @@ export const OPENAPI_DOCUMENT = Object.freeze({
     '/v1/transactions': {
       post: {
         summary: 'Submit a signed transaction (its CBOR encoding)',
-        parameters: [
-          { name: 'wait', in: 'query', schema: { enum: ['commit'] } },
-          {
-            name: 'timeoutMs',
-            in: 'query',
-            schema: { type: 'integer', minimum: 1, maximum: 120000 },
-          },
-        ],
-        requestBody: {
-          required: true,
-          content: { 'application/cbor': { schema: { type: 'string', format: 'binary' } } },
-        },
-        responses: {
-          200: json(txStatus),
-          202: json(txStatus),
-          400: problem,
-          403: problem,
-          409: problem,
-          413: problem,
-          415: problem,
-          421: problem,
-          503: problem,
-          504: problem,
-        },
+        ...submitOperation,
       },
     },
     '/v1/private/transactions': {
       post: {
         summary:
           'Submit a private transaction through a node of your organisation: CBOR [transaction, payload]; the payload goes encrypted to the recipient organisations, only its hash on chain (docs/spec/private-data.md)',
-        parameters: [
-          { name: 'wait', in: 'query', schema: { enum: ['commit'] } },
-          {
-            name: 'timeoutMs',
-            in: 'query',
-            schema: { type: 'integer', minimum: 1, maximum: 120000 },
-          },
-        ],
-        requestBody: {
-          required: true,
-          content: { 'application/cbor': { schema: { type: 'string', format: 'binary' } } },
-        },
-        responses: {
-          200: json(txStatus),
-          202: json(txStatus),
-          400: problem,
-          403: problem,
-          409: problem,
-          413: problem,
-          415: problem,
-          421: problem,
-          503: problem,
-          504: problem,
-        },
+        ...submitOperation,
       },
     },
     '/v1/private/{id}': {

@@ -9,7 +9,9 @@ export {
   openReadModel,
   readModelRows,
   resetReadModel,
+  waitForCheckpoint,
 } from './projection-read-model';
 export type { ApplyHooks } from './projection-read-model';
 export { startProjector } from './projector-process';
 export type { ProjectorProcess } from './projector-process';
+export { seededRandom } from './seeded-random';

@@ -24,9 +24,11 @@ import {
   openReadModel,
   readModelRows,
   resetReadModel,
+  seededRandom,
   startProjector,
+  waitForCheckpoint,
 } from '@trellis/shared/testing';
-import { seededRandom, testChain } from './test-chain';
+import { testChain } from './test-chain';
 
 process.env['DATABASE_URL'] ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -60,13 +62,7 @@ async function database(): Promise<DataSource> {
 
 const height = (ds: DataSource) => checkpoints.height(ds.manager, NAME);
 
-async function until(ds: DataSource, target: bigint, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await height(ds)) < target) {
-    if (Date.now() > deadline) throw new Error(`checkpoint did not reach ${target}`);
-    await sleep(10);
-  }
-}
+const until = (ds: DataSource, target: bigint) => waitForCheckpoint(ds, NAME, target, 60_000);
 
 beforeAll(async () => {
   // Drops about one connection in 80 blocks sent: the projector reconnects at checkpoint + 1.

@@ -14,6 +14,7 @@ import {
   signTransaction,
 } from '@trellis/shared/chain';
 import pino from 'pino';
+import { seededRandom } from '@trellis/shared/testing';
 import { type TestMember, testMember } from './identity';
 
 /** Fast scrypt for the tests (the default costs ~0.3 s per record). */
@@ -144,11 +145,7 @@ describe('Keystore', () => {
     const codes = new Map<string, number>();
     // Bit 0 of every byte, and 500 other flips (seeded: the same on every run).
     const flips: [number, number][] = [...bytes.keys()].map((position) => [position, 0x01]);
-    let seed = 0x2f6b_1d3;
-    const random = () => {
-      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
-      return seed / 2 ** 32;
-    };
+    const random = seededRandom(0x2f6b_1d3);
     for (let i = 0; i < 500; i++) {
       flips.push([Math.floor(random() * bytes.length), 1 + Math.floor(random() * 255)]);
     }

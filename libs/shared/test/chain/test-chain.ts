@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { type CborValue, encodeValue, toJson } from '@trellis/chain-core';
 import type { ChainBlock, ChainEvent } from '@trellis/shared/chain';
+import { seededRandom } from '@trellis/shared/testing';
 
 const KINDS = [
   ['invoice', 'invoice.issued'],
@@ -12,18 +13,6 @@ const KINDS = [
   ['judicial-evidence', 'evidence.notarised'],
   ['copyright', 'work.registered'],
 ] as const;
-
-/** Mulberry32: a small seeded PRNG, enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
