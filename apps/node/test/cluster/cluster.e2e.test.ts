@@ -122,4 +122,30 @@ describe('a four-validator cluster', () => {
     await expectIdenticalChains(common);
     expect(n).toBeGreaterThan(10);
   });
+
+  // Found by the fault suite: a node SIGTERMed while a client waited for a commit lingered a
+  // minute (the wait's timer kept the process alive), so the node could not be restarted.
+  it('aNodeStoppedWhileAClientWaitsForACommit_exitsPromptly_andTheClientGets503Stopping', async () => {
+    const node = cluster.nodes[0]!;
+    const key = await cluster.member('court');
+    // Two of four down: no quorum, so the transaction stays pending.
+    await Promise.all([
+      cluster.kill(cluster.nodes[1]!, 'SIGKILL'),
+      cluster.kill(cluster.nodes[2]!, 'SIGKILL'),
+    ]);
+    const { bytes } = cluster.sign(key, 'judicial-evidence', 'notarise', {
+      digest: digest('waiting while the node stops'),
+    });
+    const answer = fetch(`${node.api}/v1/transactions?wait=commit&timeoutMs=60000`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cbor' },
+      body: bytes,
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    await new Promise((r) => setTimeout(r, 500));
+    const started = Date.now();
+    await cluster.kill(node, 'SIGTERM');
+    const exitMs = Date.now() - started;
+    expect(await answer).toMatchObject({ status: 503, body: { code: 'stopping' } });
+    expect(exitMs).toBeLessThan(10_000);
+  });
 });

@@ -14,7 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChainClient } from '@trellis/shared/chain';
 import { Cluster, type ClusterNode, freeBasePort } from '../cluster/cluster';
@@ -22,7 +23,7 @@ import { FaultProxy } from './fault-proxy';
 
 const FULL = process.env['TRELLIS_FAULTS'] === 'full';
 const SIZES = (process.env['TRELLIS_FAULTS_SIZES'] ?? (FULL ? '4,7' : '4')).split(',').map(Number);
-const REPEAT = FULL ? 3 : 1;
+const REPEAT = Number(process.env['TRELLIS_FAULTS_REPEAT'] ?? (FULL ? 3 : 1));
 /** Correct nodes must commit again within this bound after any perturbation starts. */
 const PROGRESS_BOUND_MS = 30_000;
 /** Every node must be caught up within this bound after the perturbation ends. */
@@ -59,10 +60,16 @@ const FAKETIME = existsSync(LIBFAKETIME);
  * says so; CI sets TRELLIS_FAULTS_REQUIRE_TOOLS so that a missing tool fails instead.
  */
 const REQUIRE_TOOLS = process.env['TRELLIS_FAULTS_REQUIRE_TOOLS'] === '1';
+/** TRELLIS_FAULTS_ONLY=byzantine,clock-skew: only these (to chase one finding). */
+const ONLY = process.env['TRELLIS_FAULTS_ONLY']?.split(',');
 const RUNNABLE = PERTURBATIONS.filter(
-  (p) => REQUIRE_TOOLS || ((p !== 'clock-skew' || FAKETIME) && (p !== 'disk-failure' || FIU)),
+  (p) =>
+    (ONLY === undefined || ONLY.includes(p)) &&
+    (REQUIRE_TOOLS || ((p !== 'clock-skew' || FAKETIME) && (p !== 'disk-failure' || FIU))),
 );
-const NOT_RUN = PERTURBATIONS.filter((p) => !RUNNABLE.includes(p));
+const NOT_RUN = PERTURBATIONS.filter(
+  (p) => (ONLY === undefined || ONLY.includes(p)) && !RUNNABLE.includes(p),
+);
 
 interface Row {
   readonly validators: number;
@@ -118,6 +125,7 @@ class Harness {
   }
 
   startNode(node: ClusterNode, launch: { wrapper?: string[]; env?: Record<string, string> } = {}) {
+    this.trace(`start ${node.name} ${JSON.stringify(launch.env ?? {})}`);
     const wrapper = node === this.fiuNode && FIU ? ['fiu-run', '-x'] : [];
     this.cluster.start(node, { wrapper: [...wrapper, ...(launch.wrapper ?? [])], env: launch.env });
   }
@@ -161,11 +169,25 @@ class Harness {
     return Promise.all(nodes.map((n) => this.cluster.height(n)));
   }
 
+  async kill(node: ClusterNode, signal: NodeJS.Signals): Promise<void> {
+    this.trace(`${signal} ${node.name}`);
+    await this.cluster.kill(node, signal);
+    this.trace(`${node.name} exited`);
+  }
+
+  /** A timestamped line in the cluster's harness.log, next to the nodes' logs. */
+  trace(message: string): void {
+    appendFileSync(join(this.cluster.dir, 'harness.log'), `${Date.now()} ${message}\n`);
+  }
+
   /** Ms until the highest height among `nodes` exceeds its value now by 2 blocks. */
   async progress(nodes: readonly ClusterNode[], started: number): Promise<number> {
     const from = max(await this.heights(nodes));
+    this.trace(`progress from ${from} (${Date.now() - started} ms after start)`);
     for (;;) {
-      if (max(await this.heights(nodes)) >= from + 2n) return Date.now() - started;
+      const heights = await this.heights(nodes);
+      this.trace(`heights ${heights.join(',')}`);
+      if (max(heights) >= from + 2n) return Date.now() - started;
       if (Date.now() - started > PROGRESS_BOUND_MS) {
         throw new Error(`no progress within ${PROGRESS_BOUND_MS} ms (from height ${from})`);
       }
@@ -247,7 +269,7 @@ class Harness {
     let ended: number;
     switch (perturbation) {
       case 'sigkill-restart': {
-        await cluster.kill(victims[0]!, 'SIGKILL');
+        await this.kill(victims[0]!, 'SIGKILL');
         progressMs = await this.progress(this.others(victims), started);
         await sleep(3000);
         this.startNode(victims[0]!);
@@ -278,13 +300,13 @@ class Harness {
       }
       case 'clock-skew': {
         if (!FAKETIME) throw new Error('clock-skew needs faketime (apt-get install faketime)');
-        await cluster.kill(victims[0]!, 'SIGTERM');
+        await this.kill(victims[0]!, 'SIGTERM');
         this.startNode(victims[0]!, {
           env: { LD_PRELOAD: LIBFAKETIME, FAKETIME: '+30s', FAKETIME_DONT_RESET: '1' },
         });
         progressMs = await this.progress(this.others(victims), started);
         await sleep(Math.max(0, 15_000 - (Date.now() - started)));
-        await cluster.kill(victims[0]!, 'SIGTERM');
+        await this.kill(victims[0]!, 'SIGTERM');
         this.startNode(victims[0]!);
         ended = Date.now();
         break;
@@ -300,22 +322,22 @@ class Harness {
         if (alive) execFileSync('fiu-ctrl', ['-c', 'disable name=posix/io/sync/*', pid]);
         // A node whose disk failed stops rather than go on unsynced: restart it.
         if (!alive || (await cluster.height(this.fiuNode)) < 0n) {
-          await cluster.kill(this.fiuNode, 'SIGKILL');
+          await this.kill(this.fiuNode, 'SIGKILL');
           this.startNode(this.fiuNode);
         }
         ended = Date.now();
         break;
       }
       case 'byzantine': {
-        await cluster.kill(victims[0]!, 'SIGTERM');
+        await this.kill(victims[0]!, 'SIGTERM');
         this.startNode(victims[0]!, { env: { TRELLIS_FAULT_BYZANTINE: 'equivocate' } });
         progressMs = await this.progress(this.others(victims), started);
         await sleep(Math.max(0, 8_000 - (Date.now() - started)));
-        await cluster.kill(victims[0]!, 'SIGTERM');
+        await this.kill(victims[0]!, 'SIGTERM');
         this.startNode(victims[0]!, { env: { TRELLIS_FAULT_BYZANTINE: 'bad-signatures' } });
         await this.progress(this.others(victims), Date.now());
         await sleep(8_000);
-        await cluster.kill(victims[0]!, 'SIGTERM');
+        await this.kill(victims[0]!, 'SIGTERM');
         this.startNode(victims[0]!);
         ended = Date.now();
         break;

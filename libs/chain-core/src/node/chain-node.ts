@@ -670,9 +670,18 @@ export class ChainNode {
           this.preparePayload(o);
           break;
         case 'execute':
+          this.log('debug', 'execute', {
+            height: String(o.block.header.height),
+            round: String(o.block.header.round),
+            block: toHex(o.hash).slice(0, 12),
+            parent: toHex(o.block.header.parentHash).slice(0, 12),
+          });
           this.enqueueExecution(o.block, o.hash);
           break;
         case 'commit': {
+          this.log('debug', 'commit', {
+            heights: o.blocks.map((b) => String(b.header.height)).join(','),
+          });
           const next = outputs[i + 1];
           const newEpoch = next?.kind === 'new-epoch' ? next.state : undefined;
           if (newEpoch) i++;
@@ -1034,6 +1043,14 @@ export class ChainNode {
       return;
     }
     if (message.kind === 'proposal') {
+      this.log('debug', 'proposal', {
+        peer: peer.slice(0, 8),
+        height: String(message.header.height),
+        round: String(message.header.round),
+        qcRound: String(message.qc.data.round),
+        block: toHex(blockHash(this.hash, message.header)).slice(0, 12),
+        parent: toHex(message.header.parentHash).slice(0, 12),
+      });
       const missing = message.header.batchDigests.filter((d) => this.batchBytes(d) === undefined);
       if (missing.length > 0) {
         this.heldProposals.push({ from: peer, message, since: Date.now() });

@@ -83,17 +83,31 @@ export async function startNodeHttp(
     port,
     close: async () => {
       streams.close();
+      // Waits end now with 503 `stopping` (their timers would keep the process alive for
+      // minutes); answers in flight get up to a second, then every connection is cut.
+      api.close();
+      const closed = new Promise((resolve) => server.close(() => resolve(undefined)));
+      server.closeIdleConnections();
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((r) => (grace = setTimeout(r, 1000)))]);
+      clearTimeout(grace);
       server.closeAllConnections();
-      await new Promise((resolve) => server.close(() => resolve(undefined)));
+      await closed;
     },
   };
 }
 
 class NodeApi {
+  /** Resolved when the server closes: ends every `wait=commit` still waiting. */
+  private readonly closed: Promise<'closed'>;
+  close!: () => void;
+
   constructor(
     private readonly node: ChainNode,
     private readonly proofs: ProofBuilder,
-  ) {}
+  ) {
+    this.closed = new Promise((resolve) => (this.close = () => resolve('closed')));
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://node');
@@ -214,8 +228,18 @@ class NodeApi {
     const done = await Promise.race([
       this.node.waitForCommit(id),
       new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), wait.timeoutMs))),
+      this.closed,
     ]);
     clearTimeout(timer);
+    if (done === 'closed') {
+      throw new Problem(
+        503,
+        'stopping',
+        'The node is stopping',
+        `transaction ${toHex(id)} is pending: ask another node for it`,
+        { 'retry-after': '1', connection: 'close' },
+      );
+    }
     if (done === undefined) {
       throw new Problem(
         504,

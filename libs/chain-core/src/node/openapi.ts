@@ -38,6 +38,8 @@ export const PROBLEM_CODES: Readonly<Record<string, string>> = Object.freeze({
   'not-yet-provable': 'committed, but the 2-chain that proves it is not yet: retry shortly',
   'epoch-proof-unavailable': 'this node lacks an epoch-change proof (it synced past it)',
   'not-ready': 'the node is not ready (catching up or too few peers)',
+  stopping:
+    'the node is stopping while a wait=commit waited: the transaction is pending, ask another node',
   'not-private': 'a private submission whose transaction carries no args.private commitment',
   'recipients-refused':
     'the recipients are refused: supervisor missing, unknown organisation, or one without a validator',
