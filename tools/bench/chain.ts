@@ -6,6 +6,7 @@
  *
  *   npm run bench -- [--validators 4,7,10,16] [--mode closed|open|pressure]
  *                    [--clients 64,512] [--rate 500] [--duration 20] [--generators 2]
+ *                    [--profile DIR]   (each validator writes a V8 CPU profile there)
  *
  * Prints per run: committed TPS, p50/p95/p99 submit→commit latency, CPU per validator (its
  * process's CPU time over wall time), and the signature-verification ceiling measured in the
@@ -39,6 +40,8 @@ interface Options {
   readonly generators: number;
   /** `etcd`: also drive a 3-member etcd cluster with the same closed-loop shape. */
   readonly peer: 'etcd' | undefined;
+  /** A folder for each validator's V8 CPU profile (`--cpu-prof`), written when it stops. */
+  readonly profile: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -67,6 +70,7 @@ function parseArgs(argv: readonly string[]): Options {
     durationS: list('duration', [20])[0]!,
     generators: list('generators', [2])[0]!,
     peer: value('peer') === 'etcd' ? 'etcd' : undefined,
+    profile: value('profile'),
   };
 }
 
@@ -111,7 +115,7 @@ class BenchCluster extends ProcessGroup {
     super(dir);
   }
 
-  static async start(n: number): Promise<BenchCluster> {
+  static async start(n: number, profileDir?: string): Promise<BenchCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'trellis-bench-'));
     const base = 12_000 + Math.floor(Math.random() * 100) * 100;
     const orgs = Array.from({ length: n }, (_, i) => ({
@@ -138,7 +142,15 @@ class BenchCluster extends ProcessGroup {
       cluster.processes.push(
         spawn(
           process.execPath,
-          ['--require', '@swc-node/register', MAIN, 'start', '--config', config],
+          [
+            ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+            '--require',
+            '@swc-node/register',
+            MAIN,
+            'start',
+            '--config',
+            config,
+          ],
           {
             stdio: 'ignore',
             env: { ...process.env, NODE_ENV: 'production' },
