@@ -4,8 +4,10 @@
  * in separate processes with every transaction signed before the clock starts; 200-byte-class
  * "notarise a hash" transactions.
  *
- *   npm run bench -- [--validators 4,7,10,16] [--mode closed|open|pressure]
+ *   npm run bench -- [--validators 4,7,10,16] [--mode closed|open|pressure|spike|stability]
  *                    [--clients 64,512] [--rate 500] [--duration 20] [--generators 2]
+ *                    [--spike-duration 60] [--max-rate R] [--search-duration 20]
+ *                    [--peer etcd]   (also a 3-member etcd cluster, closed loop, for comparison)
  *                    [--profile DIR]   (each validator writes a V8 CPU profile there)
  *
  * Prints per run: committed TPS, p50/p95/p99 submit→commit latency, CPU per validator (its
@@ -14,8 +16,23 @@
  * transaction once — with the ratio to it.
  *
  * Modes: `closed` (C clients, each one transaction at a time, waiting for its commit), `open`
- * (a fixed offered rate), `pressure` (open-loop rates raised ×1.4 from `--rate` until fewer
- * than 95 % commit within the window; the highest sustained rate is reported).
+ * (a fixed offered rate), `pressure` (open-loop rates raised ×1.4 from `--rate` until the chain
+ * no longer keeps up — fewer than 95 % commit, or the TPS committed within the window is below
+ * 95 % of the rate offered; the highest sustained rate is reported).
+ *
+ * Two more, after CAICT's trusted-blockchain performance tests; they print figures and whether
+ * a target is met, and assert nothing:
+ * - `spike`: the `pressure` search (or `--max-rate R`, skipping it), then twice the highest
+ *   sustained rate for `--spike-duration` s (default 60), its commits awaited as long again
+ *   (the backlog's time to clear at the sustained rate), then a 20 s recovery at half that
+ *   rate. Reports the spike's committed share (target ≥ 75 %), whether every validator process
+ *   still runs and answers `GET /v1/ready` with 200 after it, and the recovery's committed share
+ *   and p99.
+ * - `stability`: the `pressure` search with `--search-duration` s windows (default 20), or
+ *   `--max-rate R` instead, then 20 % of that rate for `--duration` s (default 300 in this
+ *   mode). Every validator's RSS (/proc/<pid>/status VmRSS) is sampled each 5 s. Reports the
+ *   failures (sent − committed, refusals by code), and per validator the RSS after a 30 s
+ *   warm-up and at the end with its least-squares slope in MiB/min ("flat": < 1 MiB/min).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,9 +48,12 @@ const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'apps', 'node', 'src', 'main.ts');
 const LOADGEN = join(__dirname, 'chain', 'loadgen.ts');
 
+const MODES = ['closed', 'open', 'pressure', 'spike', 'stability'] as const;
+type Mode = (typeof MODES)[number];
+
 interface Options {
   readonly validators: number[];
-  readonly mode: 'closed' | 'open' | 'pressure';
+  readonly mode: Mode;
   readonly clients: number[];
   readonly rate: number;
   readonly durationS: number;
@@ -42,35 +62,88 @@ interface Options {
   readonly peer: 'etcd' | undefined;
   /** A folder for each validator's V8 CPU profile (`--cpu-prof`), written when it stops. */
   readonly profile: string | undefined;
+  /** spike: how long twice the highest sustained rate is offered. */
+  readonly spikeDurationS: number;
+  /** spike, stability: the highest sustained rate, given instead of searched for. */
+  readonly maxRate: number | undefined;
+  /** stability: each search step's window (`durationS` is the long run's). */
+  readonly searchDurationS: number;
 }
 
+/** A bad command line: reported by its message alone. */
+class UsageError extends Error {}
+
+/** Every option takes a value; an option given for a mode it does not apply to is refused. */
+const OPTION_MODES: Record<string, readonly Mode[]> = {
+  validators: MODES,
+  mode: MODES,
+  clients: MODES, // closed, and the etcd peer's closed loop
+  rate: MODES,
+  duration: MODES,
+  generators: MODES,
+  peer: MODES,
+  profile: MODES,
+  'spike-duration': ['spike'],
+  'max-rate': ['spike', 'stability'],
+  'search-duration': ['stability'],
+};
+
 function parseArgs(argv: readonly string[]): Options {
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = argv[i]!;
+    if (!name.startsWith('--') || !Object.hasOwn(OPTION_MODES, name.slice(2))) {
+      throw new UsageError(
+        `unknown option ${name}; expected ${Object.keys(OPTION_MODES)
+          .map((o) => `--${o}`)
+          .join(', ')}`,
+      );
+    }
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${name}: a value is missing`);
+  }
   const value = (name: string) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
   };
+  const positive = (name: string, v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`--${name}: ${v} is not a positive integer`);
+    return n;
+  };
   const list = (name: string, fallback: number[]) =>
     value(name)
       ?.split(',')
-      .map((v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1)
-          throw new Error(`--${name}: ${v} is not a positive integer`);
-        return n;
-      }) ?? fallback;
+      .map((v) => positive(name, v)) ?? fallback;
+  const one = (name: string, fallback: number) => {
+    const v = value(name);
+    return v === undefined ? fallback : positive(name, v);
+  };
   const mode = value('mode') ?? 'closed';
-  if (mode !== 'closed' && mode !== 'open' && mode !== 'pressure') {
-    throw new Error(`--mode: expected closed, open or pressure, got ${mode}`);
+  if (!(MODES as readonly string[]).includes(mode)) {
+    throw new UsageError(`--mode: expected ${MODES.join(', ')}, got ${mode}`);
   }
+  for (const [name, modes] of Object.entries(OPTION_MODES)) {
+    if (value(name) !== undefined && !modes.includes(mode as Mode)) {
+      throw new UsageError(`--${name} applies only to --mode ${modes.join(' or ')}, not ${mode}`);
+    }
+  }
+  const peer = value('peer');
+  if (peer !== undefined && peer !== 'etcd')
+    throw new UsageError(`--peer: expected etcd, got ${peer}`);
+  const maxRate = value('max-rate');
   return {
     validators: list('validators', [4]),
-    mode,
+    mode: mode as Mode,
     clients: list('clients', [64]),
-    rate: list('rate', [300])[0]!,
-    durationS: list('duration', [20])[0]!,
-    generators: list('generators', [2])[0]!,
-    peer: value('peer') === 'etcd' ? 'etcd' : undefined,
+    rate: one('rate', 300),
+    durationS: one('duration', mode === 'stability' ? 300 : 20),
+    generators: one('generators', 2),
+    peer,
     profile: value('profile'),
+    spikeDurationS: one('spike-duration', 60),
+    maxRate: maxRate === undefined ? undefined : positive('max-rate', maxRate),
+    searchDurationS: one('search-duration', 20),
   };
 }
 
@@ -234,7 +307,10 @@ function stopAll(processes: readonly ChildProcess[]): Promise<void[]> {
   );
 }
 
-/** Runs the generators (signing first), starts them together, and merges their results. */
+/**
+ * Runs the generators (signing first), starts them together, and merges their results.
+ * `onGo` is called as they are told to start.
+ */
 async function drive(
   cluster: {
     readonly dir: string;
@@ -244,6 +320,7 @@ async function drive(
   },
   generators: number,
   spec: (g: number) => Omit<LoadSpec, 'genesis' | 'orgDir' | 'nodes'>,
+  onGo?: () => void,
 ): Promise<{ result: LoadResult; wallS: number; cpu: number[] }> {
   const children = Array.from({ length: generators }, (_, g) => {
     const full: LoadSpec = {
@@ -274,6 +351,7 @@ async function drive(
   const cpu0 = cluster.cpuSeconds();
   const t0 = performance.now();
   for (const c of children) c.child.stdin!.write('go\n');
+  onGo?.();
   const results = await Promise.all(children.map((c) => c.done));
   const wallS = (performance.now() - t0) / 1000;
   const cpu1 = cluster.cpuSeconds();
@@ -363,6 +441,219 @@ function print(row: Row): void {
   );
 }
 
+/** One cluster size under test, and what its runs are reported against. */
+interface Bench {
+  readonly n: number;
+  readonly cluster: BenchCluster;
+  readonly ceiling: number;
+  readonly generators: number;
+  /** The mean signed transaction's size, from the last run. */
+  txBytes: number;
+}
+
+const offered = (rate: number) => `${rate.toFixed(0)} tx/s offered`;
+const percent = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
+
+/**
+ * One open-loop run: `rate` tx/s offered for `windowS`, commits awaited up to `drainMs` after;
+ * its row printed.
+ */
+async function openLoop(
+  bench: Bench,
+  mode: string,
+  load: string,
+  rate: number,
+  windowS: number,
+  drainMs: number,
+  onGo?: () => void,
+): Promise<{ row: Row; result: LoadResult }> {
+  const perGen = rate / bench.generators;
+  const run = await drive(
+    bench.cluster,
+    bench.generators,
+    () => ({
+      mode: 'open',
+      rate: perGen,
+      durationMs: windowS * 1000,
+      count: Math.ceil(perGen * windowS) + 10,
+      drainMs,
+    }),
+    onGo,
+  );
+  const row = summarise(bench.n, mode, load, windowS, run, bench.ceiling);
+  print(row);
+  bench.txBytes = row.txBytes;
+  return { row, result: run.result };
+}
+
+/**
+ * `pressure`: open-loop rates raised ×1.4 from `rate` until the chain no longer keeps up: a rate
+ * is sustained when ≥ 95 % of what was sent commits and the TPS committed within the window is
+ * ≥ 95 % of the rate offered (commits that trail in during the drain do not count: a backlog
+ * is not throughput). Returns the highest rate sustained (tx/s offered), if any.
+ */
+async function searchMaxRate(
+  bench: Bench,
+  rate: number,
+  windowS: number,
+): Promise<number | undefined> {
+  let best: { rate: number; row: Row } | undefined;
+  for (;;) {
+    const { row } = await openLoop(bench, 'pressure', offered(rate), rate, windowS, 5000);
+    if (row.success < 0.95 || row.tps < 0.95 * rate) break;
+    best = { rate, row };
+    rate = Math.max(rate + 1, Math.round(rate * 1.4));
+  }
+  process.stdout.write(
+    best
+      ? `pressure, ${bench.n} validators: highest rate sustained with ≥ 95 % committed: ${best.row.load} (${best.row.tps.toFixed(0)} TPS committed, ${((best.row.tps / best.row.ceiling) * 100).toFixed(1)} % of the ceiling)\n`
+      : `pressure, ${bench.n} validators: not even ${offered(rate)} sustained with ≥ 95 % committed; start lower (--rate)\n`,
+  );
+  return best?.rate;
+}
+
+/** Per validator: `ok` if its process still runs and `GET /v1/ready` answers 200, else why not. */
+function validatorHealth(cluster: BenchCluster): Promise<string[]> {
+  return Promise.all(
+    cluster.processes.map(async (p, i) => {
+      if (p.exitCode !== null) return `exited ${p.exitCode}`;
+      if (p.signalCode !== null) return `killed by ${p.signalCode}`;
+      try {
+        const response = await fetch(`${cluster.apis[i]}/v1/ready`, {
+          signal: AbortSignal.timeout(5000),
+        });
+        await response.text();
+        return response.status === 200 ? 'ok' : `ready answered ${response.status}`;
+      } catch (error) {
+        return `ready not answered (${(error as Error).name})`;
+      }
+    }),
+  );
+}
+
+/** `spike`: twice the highest sustained rate, then a recovery at half of it. */
+async function spike(bench: Bench, options: Options): Promise<void> {
+  const max = options.maxRate ?? (await searchMaxRate(bench, options.rate, options.durationS));
+  if (max === undefined) return;
+  const spikeS = options.spikeDurationS;
+  const spikeRate = 2 * max;
+  // At the sustained rate the backlog of a spike at twice it takes about as long again to clear.
+  const spikeDrainMs = Math.max(5, spikeS) * 1000;
+  const spiked = await openLoop(
+    bench,
+    'spike',
+    `${offered(spikeRate)} (2 × ${max}) for ${spikeS} s`,
+    spikeRate,
+    spikeS,
+    spikeDrainMs,
+  );
+  const health = await validatorHealth(bench.cluster);
+  const recoveryS = 20;
+  const recoveryRate = Math.max(1, Math.round(max / 2));
+  const recovered = await openLoop(
+    bench,
+    'recovery',
+    `${offered(recoveryRate)} (½ × ${max}) for ${recoveryS} s`,
+    recoveryRate,
+    recoveryS,
+    5000,
+  );
+  const down = health.flatMap((h, i) => (h === 'ok' ? [] : [`${bench.cluster.orgs[i]}: ${h}`]));
+  process.stdout.write(
+    `spike, ${bench.n} validators: ${offered(spikeRate)} (2 × the highest sustained, ${max}) for ${spikeS} s: ` +
+      `${percent(spiked.row.success)} committed within ${spikeDrainMs / 1000} s after it ` +
+      `(target ≥ 75 %: ${spiked.row.success >= 0.75 ? 'met' : 'not met'}); ` +
+      `validators alive after it (process running, GET /v1/ready 200): ${health.length - down.length} of ${health.length}` +
+      `${down.length > 0 ? ` (${down.join('; ')})` : ''}; ` +
+      `recovery at ${offered(recoveryRate)} for ${recoveryS} s: ${percent(recovered.row.success)} committed, p99 ${recovered.row.p99.toFixed(0)} ms\n`,
+  );
+}
+
+/** Resident set size of a process in MiB (/proc/<pid>/status VmRSS), NaN once it is gone. */
+function rssMiB(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Least-squares slope of y over x; NaN with fewer than two distinct x. */
+function slope(points: readonly (readonly [number, number])[]): number {
+  const valid = points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+  const mx = mean(valid.map(([x]) => x));
+  const my = mean(valid.map(([, y]) => y));
+  const sxx = valid.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  const sxy = valid.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  return valid.length < 2 || sxx === 0 ? NaN : sxy / sxx;
+}
+
+/** `stability`: 20 % of the highest sustained rate for a long run, the validators' RSS sampled. */
+async function stability(bench: Bench, options: Options): Promise<void> {
+  const max =
+    options.maxRate ?? (await searchMaxRate(bench, options.rate, options.searchDurationS));
+  if (max === undefined) return;
+  const rate = Math.max(1, Math.round(max / 5));
+  const durationS = options.durationS;
+  const sampleEveryS = 5;
+  const warmUpS = 30;
+  const samples: { atS: number; rss: number[] }[] = [];
+  let t0 = 0;
+  const sample = () =>
+    samples.push({
+      atS: (performance.now() - t0) / 1000,
+      rss: bench.cluster.processes.map((p) => rssMiB(p.pid!)),
+    });
+  let timer: NodeJS.Timeout | undefined;
+  let run: { row: Row; result: LoadResult };
+  try {
+    run = await openLoop(
+      bench,
+      'stability',
+      `${offered(rate)} (20 % of ${max}) for ${durationS} s`,
+      rate,
+      durationS,
+      5000,
+      () => {
+        t0 = performance.now();
+        sample();
+        timer = setInterval(sample, sampleEveryS * 1000);
+      },
+    );
+  } finally {
+    clearInterval(timer);
+  }
+  sample();
+
+  const { sent, accepted, refused, commits } = run.result;
+  process.stdout.write(
+    `stability, ${bench.n} validators: ${sent} sent, ${commits.length} committed; failures: ${sent - commits.length} ` +
+      `(refused: ${sent - accepted}${Object.keys(refused).length > 0 ? ` ${JSON.stringify(refused)}` : ''}; ` +
+      `accepted but not seen committed by the end of the 5 s drain: ${accepted - commits.length})\n`,
+  );
+
+  const afterWarmUp = samples.filter((s) => s.atS >= warmUpS);
+  const used = afterWarmUp.length >= 2 ? afterWarmUp : samples;
+  const from = used[0]!;
+  const last = samples[samples.length - 1]!;
+  const slopes = bench.cluster.processes.map((p, i) => {
+    const perMinute = slope(used.map((s) => [s.atS / 60, s.rss[i]!] as const));
+    process.stdout.write(
+      `memory, ${bench.cluster.orgs[i]} (pid ${p.pid}): RSS ${from.rss[i]!.toFixed(1)} MiB at ${from.atS.toFixed(0)} s → ` +
+        `${last.rss[i]!.toFixed(1)} MiB at ${last.atS.toFixed(0)} s; slope ${perMinute >= 0 ? '+' : ''}${perMinute.toFixed(2)} MiB/min over ${used.length} samples\n`,
+    );
+    return perMinute;
+  });
+  process.stdout.write(
+    (used === samples
+      ? `(the run is too short for the ${warmUpS} s warm-up: every sample, ${sampleEveryS} s apart, counts)\n`
+      : `(samples every ${sampleEveryS} s; the first ${warmUpS} s are warm-up, left out)\n`) +
+      `memory flat: ${slopes.every((m) => m < 1) ? 'yes' : 'no'} (slope < 1 MiB/min on every validator)\n`,
+  );
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const cores = availableParallelism();
@@ -379,62 +670,45 @@ async function main(): Promise<void> {
   /** Closed-loop TPS of the first cluster size, by C (for the etcd ratio). */
   const trellisClosed = new Map<number, number>();
   for (const n of options.validators) {
-    const cluster = await BenchCluster.start(n);
+    const cluster = await BenchCluster.start(n, options.profile);
     try {
       const perCore = verifyRatePerCore();
       const ceiling = (perCore * cores) / n;
+      const bench: Bench = { n, cluster, ceiling, generators: options.generators, txBytes: NaN };
       const windowS = options.durationS;
       const g = options.generators;
-      let txBytes = NaN;
-      if (options.mode === 'closed') {
-        for (const clients of options.clients) {
-          const perGen = Math.ceil(clients / g);
-          const run = await drive(cluster, g, () => ({
-            mode: 'closed',
-            clients: perGen,
-            durationMs: windowS * 1000,
-            count: Math.max(2000, perGen * windowS * 40),
-            drainMs: 0,
-          }));
-          const row = summarise(n, 'closed', `C=${clients}`, windowS, run, ceiling);
-          txBytes = row.txBytes;
-          print(row);
-          if (n === options.validators[0]) trellisClosed.set(clients, row.tps);
-        }
-      } else {
-        let rate = options.rate;
-        let best: Row | undefined;
-        for (;;) {
-          const perGen = rate / g;
-          const run = await drive(cluster, g, () => ({
-            mode: 'open',
-            rate: perGen,
-            durationMs: windowS * 1000,
-            count: Math.ceil(perGen * windowS) + 10,
-            drainMs: 5000,
-          }));
-          const row = summarise(
-            n,
-            options.mode,
-            `${rate.toFixed(0)} tx/s offered`,
-            windowS,
-            run,
-            ceiling,
-          );
-          print(row);
-          txBytes = row.txBytes;
-          if (options.mode === 'open' || row.success < 0.95) break;
-          best = row;
-          rate = Math.round(rate * 1.4);
-        }
-        if (best) {
-          process.stdout.write(
-            `pressure, ${n} validators: highest rate sustained with ≥ 95 % committed: ${best.load} (${best.tps.toFixed(0)} TPS committed, ${((best.tps / best.ceiling) * 100).toFixed(1)} % of the ceiling)\n`,
-          );
-        }
+      switch (options.mode) {
+        case 'closed':
+          for (const clients of options.clients) {
+            const perGen = Math.ceil(clients / g);
+            const run = await drive(cluster, g, () => ({
+              mode: 'closed',
+              clients: perGen,
+              durationMs: windowS * 1000,
+              count: Math.max(2000, perGen * windowS * 40),
+              drainMs: 0,
+            }));
+            const row = summarise(n, 'closed', `C=${clients}`, windowS, run, ceiling);
+            bench.txBytes = row.txBytes;
+            print(row);
+            if (n === options.validators[0]) trellisClosed.set(clients, row.tps);
+          }
+          break;
+        case 'open':
+          await openLoop(bench, 'open', offered(options.rate), options.rate, windowS, 5000);
+          break;
+        case 'pressure':
+          await searchMaxRate(bench, options.rate, windowS);
+          break;
+        case 'spike':
+          await spike(bench, options);
+          break;
+        case 'stability':
+          await stability(bench, options);
+          break;
       }
       process.stdout.write(
-        `(${n} validators: Ed25519 ${perCore.toFixed(0)} verifies/s per core × ${cores} cores ÷ ${n} = ceiling ${ceiling.toFixed(0)} tx/s; transactions of ${txBytes.toFixed(0)} bytes)\n`,
+        `(${n} validators: Ed25519 ${perCore.toFixed(0)} verifies/s per core × ${cores} cores ÷ ${n} = ceiling ${ceiling.toFixed(0)} tx/s; transactions of ${bench.txBytes.toFixed(0)} bytes)\n`,
       );
     } finally {
       await cluster.stop();
@@ -484,7 +758,9 @@ async function etcdSideBySide(options: Options, trellis: Map<number, number>): P
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    error instanceof UsageError
+      ? `npm run bench: ${error.message}\n`
+      : `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   process.exit(1);
 });

@@ -7,8 +7,9 @@
  *   nodes; commits are seen on one node's event stream (the block message's arrival);
  * - `closed`: `clients` loops, each sending one transaction and waiting for its commit
  *   (`?wait=commit`).
- * At the end it prints one JSON line: counts, refusals by code, and per committed transaction
- * its send and commit times (ms since `go`).
+ * At the end it prints one JSON line: counts, refusals by code (a request without an answer
+ * counts under its error's name and cause code), and per committed transaction its send and
+ * commit times (ms since `go`).
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -78,13 +79,23 @@ async function etcd(spec: LoadSpec): Promise<void> {
             commits.push([at, now()]);
           } else refused[String(response.status)] = (refused[String(response.status)] ?? 0) + 1;
         } catch (error) {
-          const code = (error as Error).name;
+          const code = failureCode(error);
           refused[code] = (refused[code] ?? 0) + 1;
         }
       }
     }),
   );
   finish({ sent, accepted, refused, commits, txBytes: 256 });
+}
+
+/**
+ * A request that got no answer, by kind: fetch's own error is a bare `TypeError: fetch failed`,
+ * so its cause's code (`ECONNRESET`, `UND_ERR_SOCKET`, …) is added when there is one.
+ */
+function failureCode(error: unknown): string {
+  const name = error instanceof Error ? error.name : 'Error';
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof cause === 'string' ? `${name} ${cause}` : name;
 }
 
 /** Prints the result line and exits once it is flushed (a pipe write is asynchronous). */
@@ -181,7 +192,7 @@ async function main(): Promise<void> {
       }
     } catch (error) {
       sentAt.delete(tx.id);
-      const code = (error as Error).name;
+      const code = failureCode(error);
       refused[code] = (refused[code] ?? 0) + 1;
     }
   };

@@ -72,7 +72,9 @@ export interface BlockOutcome {
    * fullKey), value = the value bytes or null; sorted by tree key.
    */
   readonly stateUpdates: readonly SparseUpdate[];
-  /** merkleRoot(hash, receipts.map(Receipt.encode)) (RFC 9162; the empty tree's root for none). */
+  /** `receipts.map(Receipt.encode)`: encoded once, for the root and for storage. */
+  readonly encodedReceipts: readonly Uint8Array[];
+  /** merkleRoot(hash, encodedReceipts) (RFC 9162; the empty tree's root for none). */
   readonly receiptRoot: Uint8Array;
   readonly receiptCount: bigint;
 }
@@ -144,15 +146,14 @@ export class BlockExecutor {
     const stateUpdates: SparseUpdate[] = writes
       .map(({ key, value }) => ({ key: taggedHash(this.hash, HASH_TAGS.stateKey, key), value }))
       .sort((a, b) => compareBytes(a.key, b.key));
+    const encodedReceipts = receipts.map((receipt) => Receipt.encode(receipt));
     return Object.freeze({
       receipts: Object.freeze(receipts),
       overlay,
       writes: Object.freeze(writes),
       stateUpdates: Object.freeze(stateUpdates),
-      receiptRoot: merkleRoot(
-        this.hash,
-        receipts.map((receipt) => Receipt.encode(receipt)),
-      ),
+      encodedReceipts: Object.freeze(encodedReceipts),
+      receiptRoot: merkleRoot(this.hash, encodedReceipts),
       receiptCount: BigInt(receipts.length),
     });
   }

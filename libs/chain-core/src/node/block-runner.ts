@@ -13,7 +13,7 @@ import { BlockExecutor, type BlockOutcome, type ResolvedTransaction } from '../e
 import { readValidators, scopeSystemState, validatorsChanged } from '../governance';
 import { type NodeStore, SparseMerkleTree } from '../merkle';
 import { type ChainStore, OverlayNodeStore, type StateWrite } from '../storage';
-import { Batch, Receipt, Transaction } from '../types';
+import { Batch, Transaction } from '../types';
 import { encodeProposal, encodeResult } from './records';
 import { ReaderRef } from './reader-ref';
 import type { SignerResolver } from './signers';
@@ -32,7 +32,7 @@ export interface ExecutedBlock {
   readonly proposal: Proposal;
   readonly hash: Uint8Array;
   readonly parentId: string;
-  readonly batches: readonly { readonly digest: Uint8Array; readonly bytes: Uint8Array }[];
+  readonly batches: readonly BlockBatch[];
   readonly txIds: readonly Uint8Array[];
   readonly outcome: BlockOutcome;
   readonly nodes: OverlayNodeStore;
@@ -41,6 +41,13 @@ export interface ExecutedBlock {
   readonly result: ExecutionResult;
   /** Ids executed here (receipted), to skip duplicates in descendants. */
   readonly executedIds: ReadonlySet<string>;
+}
+
+/** A block's batch: its digest and bytes, and its decoded form when the node holds it. */
+export interface BlockBatch {
+  readonly digest: Uint8Array;
+  readonly bytes: Uint8Array;
+  readonly batch?: Batch;
 }
 
 export interface BlockBatches {
@@ -80,7 +87,7 @@ export class BlockRunner {
   async execute(
     proposal: Proposal,
     hash: Uint8Array,
-    batches: readonly { digest: Uint8Array; bytes: Uint8Array }[],
+    batches: readonly BlockBatch[],
   ): Promise<ExecutedBlock> {
     const id = toHex(hash);
     const known = this.executed.get(id);
@@ -99,8 +106,9 @@ export class BlockRunner {
     const nodeRef = new NodeStoreRef(parent ? parent.nodes : store.nodeStore());
     const txs = this.transactions(header.height, batches, parent);
     const resolved: ResolvedTransaction[] = [];
+    const resolve = this.deps.signers.forBlock(stateRef, header.timestampMs);
     for (const { tx, id: txId } of txs) {
-      const caller = await this.deps.signers.resolve(tx, txId, stateRef, header.timestampMs);
+      const caller = await resolve(tx, txId);
       resolved.push({ tx, id: txId, caller });
     }
     const outcome = this.executor.executeBlock({
@@ -144,13 +152,13 @@ export class BlockRunner {
    */
   private transactions(
     height: bigint,
-    batches: readonly { bytes: Uint8Array }[],
+    batches: readonly BlockBatch[],
     parent: ExecutedBlock | undefined,
   ): { tx: Transaction; id: Uint8Array }[] {
     const seen = new Set<string>();
     const out: { tx: Transaction; id: Uint8Array }[] = [];
-    for (const { bytes } of batches) {
-      for (const tx of Batch.decode(bytes).transactions) {
+    for (const { bytes, batch } of batches) {
+      for (const tx of (batch ?? Batch.decode(bytes)).transactions) {
         const id = Transaction.id(this.opts.hash, tx);
         const key = toHex(id);
         if (seen.has(key) || tx.body.expiryHeight < height) continue;
@@ -186,7 +194,7 @@ export class BlockRunner {
       block: encodeProposal(block.proposal),
       result: encodeResult(block.result),
       batches: block.batches,
-      receipts: block.outcome.receipts.map((r) => Receipt.encode(r)),
+      receipts: block.outcome.encodedReceipts,
       txIds: block.txIds,
       stateWrites: block.outcome.writes as readonly StateWrite[],
       ...(nodeBatch ? { nodeBatch } : {}),

@@ -55,7 +55,7 @@ import {
 } from '../types';
 import { type Frame, MAX_FRAME_BYTES, decodeFrame, encodeFrame } from './frames';
 import { type NodeGenesis, buildGenesis } from './genesis';
-import { BlockRunner, type ExecutedBlock } from './block-runner';
+import { type BlockBatch, BlockRunner, type ExecutedBlock } from './block-runner';
 import { MembershipCache } from './membership';
 import { NodeMetrics } from './metrics';
 import {
@@ -142,6 +142,7 @@ export class ChainNode {
   private draining = false;
   private timer: NodeJS.Timeout | undefined;
   private batchTimer: NodeJS.Timeout | undefined;
+  private pendingFlush: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private payloadWait: { timer: NodeJS.Timeout; respond: () => void } | undefined;
   private execChain: Promise<void> = Promise.resolve();
@@ -352,6 +353,7 @@ export class ChainNode {
     clearInterval(this.statusTimer);
     clearTimeout(this.timer);
     clearTimeout(this.batchTimer);
+    clearTimeout(this.pendingFlush);
     if (this.payloadWait) clearTimeout(this.payloadWait.timer);
     this.core = undefined;
     await this.net.stop();
@@ -826,11 +828,29 @@ export class ChainNode {
       };
       const bytes = Batch.encode(batch);
       const digest = this.batches.add(batch, bytes);
-      this.store.putPendingBatch(digest, bytes);
+      this.queuePending(digest, bytes);
       const frame = encodeFrame({ kind: 'batch', batch: bytes });
       for (const id of epoch.validators.ids) if (id !== this.selfId) this.net.send(id, frame);
       this.batchArrived(digest);
     }
+  }
+
+  /**
+   * A batch is kept with the store's next synced transaction (always before a vote: votes
+   * follow a safety-data save), or within `pendingFlushMs` when none comes (an idle chain).
+   */
+  private queuePending(digest: Uint8Array, bytes: Uint8Array): void {
+    this.store.queuePendingBatch(digest, bytes);
+    if (this.pendingFlush !== undefined) return;
+    this.pendingFlush = setTimeout(() => {
+      this.pendingFlush = undefined;
+      if (this.stopped) return;
+      try {
+        this.store.flushPending();
+      } catch (error) {
+        this.failStop('pending batches', error);
+      }
+    }, 100);
   }
 
   private batchArrived(digest: Uint8Array): void {
@@ -858,7 +878,7 @@ export class ChainNode {
     }
     if (this.batches.has(digest)) return;
     this.batches.add(batch, bytes);
-    this.store.putPendingBatch(digest, bytes);
+    this.queuePending(digest, bytes);
     this.batchArrived(digest);
   }
 
@@ -870,7 +890,7 @@ export class ChainNode {
   private async awaitBatches(
     digests: readonly Uint8Array[],
     preferred: string | undefined,
-  ): Promise<{ digest: Uint8Array; bytes: Uint8Array }[]> {
+  ): Promise<BlockBatch[]> {
     for (let attempt = 0; ; attempt++) {
       const missing = digests.filter((d) => this.batchBytes(d) === undefined);
       if (missing.length === 0) break;
@@ -881,7 +901,12 @@ export class ChainNode {
         new Promise((r) => setTimeout(r, 1000)),
       ]);
     }
-    return digests.map((digest) => ({ digest, bytes: this.batchBytes(digest)! }));
+    return digests.map((digest) => {
+      const held = this.batches.get(digest);
+      return held
+        ? { digest, bytes: held.bytes, batch: held.batch }
+        : { digest, bytes: this.batchBytes(digest)! };
+    });
   }
 
   private whenBatch(digest: Uint8Array): Promise<void> {
@@ -1066,8 +1091,8 @@ export class ChainNode {
   private payloadMatches(proposal: Proposal): boolean {
     const ids: Uint8Array[] = [];
     for (const d of proposal.header.batchDigests) {
-      const bytes = this.batchBytes(d)!;
-      for (const tx of Batch.decode(bytes).transactions) ids.push(Transaction.id(this.hash, tx));
+      const batch = this.batches.get(d)?.batch ?? Batch.decode(this.batchBytes(d)!);
+      for (const tx of batch.transactions) ids.push(Transaction.id(this.hash, tx));
     }
     const ok =
       BigInt(ids.length) === proposal.header.txCount &&

@@ -48,11 +48,44 @@ export class SignerResolver {
     },
   ) {}
 
+  /**
+   * Resolves the signers of one block's transactions: they are all judged against the same
+   * parent state, so its organisations are read once per block, not once per transaction.
+   */
+  forBlock(
+    parent: StateReader,
+    atMs: bigint,
+  ): (tx: Transaction, id: Uint8Array) => Promise<Resolution> {
+    let orgs: Promise<Organisation[]> | undefined;
+    return (tx, id) => {
+      orgs ??= this.organisations(parent);
+      return this.resolveWith(tx, id, parent, atMs, orgs);
+    };
+  }
+
   async resolve(
     tx: Transaction,
     id: Uint8Array,
     parent: StateReader,
     atMs: bigint,
+  ): Promise<Resolution> {
+    return this.resolveWith(tx, id, parent, atMs, this.organisations(parent));
+  }
+
+  private organisations(parent: StateReader): Promise<Organisation[]> {
+    return Promise.all(
+      readOrganisations(scopeSystemState(parent)).map((o) =>
+        this.organisation(o.id, o.name, o.caCertificate),
+      ),
+    );
+  }
+
+  private async resolveWith(
+    tx: Transaction,
+    id: Uint8Array,
+    parent: StateReader,
+    atMs: bigint,
+    organisations: Promise<Organisation[]>,
   ): Promise<Resolution> {
     const system = scopeSystemState(parent);
     const carried = carriedCertificate(tx);
@@ -63,9 +96,7 @@ export class SignerResolver {
         `certificate ${toHex(tx.body.signer.cert)} is not registered`,
       );
     }
-    const orgs = await Promise.all(
-      readOrganisations(system).map((o) => this.organisation(o.id, o.name, o.caCertificate)),
-    );
+    const orgs = await organisations;
     let member: Member;
     try {
       // Cached by tbs hash while the organisation's root and both validity periods hold at

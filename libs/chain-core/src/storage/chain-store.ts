@@ -11,6 +11,7 @@
  * - One writer: one ChainStore per directory, used from one thread.
  * - Every array returned is a fresh copy the caller owns.
  */
+import { toHex } from '../codec';
 import type { StateEntry, RangeOptions } from '../contract';
 import type { NodeStore } from '../merkle';
 import {
@@ -73,6 +74,8 @@ const utf8 = new TextEncoder();
 export class ChainStore implements StateReader {
   private closed = false;
   private currentHead: ChainHead | undefined;
+  /** Pending batches waiting for the next synced transaction, by digest (hex). */
+  private readonly queued = new Map<string, { digest: Uint8Array; bytes: Uint8Array }>();
   private readonly nodes: LmdbNodeStore;
   private readonly t: Readonly<Record<TableName, Table>>;
 
@@ -117,6 +120,7 @@ export class ChainStore implements StateReader {
   /** Closes the environment; every later call throws `closed`. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.queued.size > 0) this.transact(() => undefined);
     this.closed = true;
     await this.deps.root.close();
   }
@@ -234,6 +238,8 @@ export class ChainStore implements StateReader {
   batch(digest: Uint8Array): Uint8Array | undefined {
     this.assertOpen();
     checkBytes('digest', digest, ID_BYTES);
+    const queued = this.queued.get(toHex(digest));
+    if (queued) return new Uint8Array(queued.bytes);
     const bytes = this.t.batches.get(digest) ?? this.t.pending.get(digest);
     return bytes === undefined ? undefined : own(bytes);
   }
@@ -251,9 +257,35 @@ export class ChainStore implements StateReader {
     });
   }
 
+  /**
+   * Keeps a pending batch like `putPendingBatch`, but writes it with the next synced
+   * transaction of this store (a safety-data save, a block commit, `flushPending`) instead of
+   * a transaction and a disk flush of its own: a validator receives a batch from every peer
+   * every few milliseconds, and votes only after a safety-data save, so every batch of a block
+   * it voted for is on disk before its vote leaves. Readable at once through `batch`.
+   */
+  queuePendingBatch(digest: Uint8Array, bytes: Uint8Array): void {
+    this.assertOpen();
+    checkBytes('digest', digest, ID_BYTES);
+    checkBytes('bytes', bytes);
+    this.queued.set(toHex(digest), { digest: new Uint8Array(digest), bytes });
+  }
+
+  /** Batches queued by `queuePendingBatch`, not yet written. */
+  get queuedPendingBatches(): number {
+    return this.queued.size;
+  }
+
+  /** Writes the queued pending batches now (durable on return). */
+  flushPending(): void {
+    this.assertOpen();
+    if (this.queued.size > 0) this.transact(() => undefined);
+  }
+
   /** Every pending batch, in digest order. */
   pendingBatches(): { digest: Uint8Array; bytes: Uint8Array }[] {
     this.assertOpen();
+    this.flushPending();
     return [...this.t.pending.getRange({})].map(({ key, value }) => ({
       digest: own(key),
       bytes: own(value),
@@ -338,8 +370,18 @@ export class ChainStore implements StateReader {
     return this.opts.path;
   }
 
+  /** A synced write transaction; queued pending batches go first, in the same transaction. */
   private transact<T>(action: () => T): T {
-    return this.deps.root.transactionSync(action);
+    if (this.queued.size === 0) return this.deps.root.transactionSync(action);
+    const queued = [...this.queued.values()];
+    const result = this.deps.root.transactionSync(() => {
+      for (const { digest, bytes } of queued) {
+        if (!this.t.batches.doesExist(digest)) this.t.pending.putSync(digest, bytes);
+      }
+      return action();
+    });
+    for (const { digest } of queued) this.queued.delete(toHex(digest));
+    return result;
   }
 
   private assertOpen(): void {

@@ -13,15 +13,37 @@ export interface ChainType<T extends object> {
   hash(hash: HashFn, value: T): Uint8Array;
 }
 
+/**
+ * The bytes a value was decoded from. The decoder accepts only the deterministic encoding, so
+ * they are exactly what encoding the value again would give: a decoded value (a batch, a block)
+ * is never re-encoded to be hashed, compared or stored. Values are immutable by convention
+ * (every field is `readonly`).
+ */
+const decodedFrom = new WeakMap<object, Uint8Array>();
+/** Hashes of decoded values, by hash function (a node uses one). */
+const hashes = new WeakMap<object, { fn: HashFn; digest: Uint8Array }>();
+
 export function chainType<T extends object>(
   schema: RecordSchema<T>,
   options: { readonly tag: string; readonly maxBytes: number },
 ): ChainType<T> {
+  // A copy: a caller may alter what it gets (tamper tests do).
+  const encode = (value: T): Uint8Array => decodedFrom.get(value)?.slice() ?? schema.encode(value);
   return {
     schema,
     validateBasic: schema.check,
-    encode: (value) => schema.encode(value),
-    decode: (bytes) => schema.decode(bytes, options.maxBytes),
-    hash: (hash, value) => taggedHash(hash, options.tag, schema.encode(value)),
+    encode,
+    decode: (bytes) => {
+      const value = schema.decode(bytes, options.maxBytes);
+      decodedFrom.set(value, bytes.slice()); // a copy: the input may be a reused buffer
+      return value;
+    },
+    hash: (hash, value) => {
+      const known = hashes.get(value);
+      if (known?.fn === hash) return known.digest.slice();
+      const digest = taggedHash(hash, options.tag, encode(value));
+      if (decodedFrom.has(value)) hashes.set(value, { fn: hash, digest: digest.slice() });
+      return digest;
+    },
   };
 }

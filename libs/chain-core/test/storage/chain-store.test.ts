@@ -255,6 +255,40 @@ describe('ChainStore', () => {
     expect(reopened.batch(id32('batch h0'))).toEqual(utf8('batch bytes h0'));
   });
 
+  test('queuedPendingBatches_areReadableAtOnce_andWrittenByTheNextSyncedTransaction', async () => {
+    const path = scratch.dir();
+    const store = ChainStore.open({ path });
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((l) => id32(`queued ${l}`)) as [
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+    ];
+    store.queuePendingBatch(a, utf8('batch a'));
+    expect(store.batch(a)).toEqual(utf8('batch a'));
+    expect(store.queuedPendingBatches).toBe(1);
+    // A safety-data save (before any vote) takes the queue with it.
+    store.saveSafety(utf8('safety 1'));
+    expect(store.queuedPendingBatches).toBe(0);
+    // A block commit too; a queued batch the block commits is not left pending.
+    store.queuePendingBatch(b, utf8('batch b'));
+    store.queuePendingBatch(id32('batch h0'), utf8('batch bytes h0'));
+    store.commitBlock(blockRecord(0n));
+    expect(store.queuedPendingBatches).toBe(0);
+    store.queuePendingBatch(c, utf8('batch c'));
+    store.flushPending();
+    expect(store.queuedPendingBatches).toBe(0);
+    store.queuePendingBatch(d, utf8('batch d')); // written when the store closes
+    await store.close();
+    const reopened = scratch.open(path);
+    expect(reopened.pendingBatches()).toEqual(
+      [a, b, c, d]
+        .map((digest, i) => ({ digest, bytes: utf8(`batch ${'abcd'[i]}`) }))
+        .sort((x, y) => Buffer.compare(x.digest, y.digest)),
+    );
+    expect(reopened.batch(id32('batch h0'))).toEqual(utf8('batch bytes h0'));
+  });
+
   test('safety_savedThenReopened_isTheLastSaved', async () => {
     const path = scratch.dir();
     const store = ChainStore.open({ path });
