@@ -158,7 +158,28 @@ export function decodeValue(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_LI
     const message = (error as Error).message ?? String(error);
     throw new CodecError(/depth/i.test(message) ? 'too-deep' : 'malformed', message);
   }
-  return fromDecoded(raw, limits.maxDepth, '$', 0);
+  const value = fromDecoded(raw, limits.maxDepth, '$', 0);
+  // Only the deterministic encoding decodes, so this value's encoding is these bytes.
+  if (typeof value === 'object' && value !== null) encodedSizes.set(value, bytes.length);
+  return value;
+}
+
+/**
+ * Encoded sizes of values already encoded or decoded, by object: a value is checked against
+ * a size limit each time a record holding it is checked (decoded, encoded, validated), and
+ * encoding it again each time to learn its size was most of a node's CPU. Values are immutable
+ * by convention, as every decoded value is.
+ */
+const encodedSizes = new WeakMap<object, number>();
+
+/** The length of `encodeValue(value)`; validates it against the profile when not known. */
+export function encodedSize(value: CborValue): number {
+  if (typeof value !== 'object' || value === null) return encodeValue(value).length;
+  const known = encodedSizes.get(value);
+  if (known !== undefined) return known;
+  const size = encodeValue(value).length;
+  encodedSizes.set(value, size);
+  return size;
 }
 
 /** Converts the decoder's output to the profile's JS shapes, rejecting what the profile lacks. */

@@ -1,5 +1,5 @@
 import { isBytes } from './bytes';
-import { type CborValue, DEFAULT_LIMITS, decodeValue, encodeValue } from './cbor';
+import { type CborValue, DEFAULT_LIMITS, decodeValue, encodeValue, encodedSize } from './cbor';
 import { CodecError } from './errors';
 
 /**
@@ -82,7 +82,7 @@ export function anyValue(maxBytes: number): Field<CborValue> {
   const check: Check<CborValue> = (value, path) => {
     let size: number;
     try {
-      size = encodeValue(value as CborValue).length; // validates against the profile too
+      size = encodedSize(value as CborValue); // validates against the profile too
     } catch (error) {
       invalid(path, (error as CodecError).message);
     }
