@@ -1,6 +1,7 @@
 import { decode as cborDecode, encode as cborEncode } from 'cbor2';
 import { isBytes } from './bytes';
 import { CodecError } from './errors';
+import { ProfileWriter } from './profile-writer';
 
 /**
  * The Trellis CBOR profile (docs/spec/encoding.md): the deterministic encoding of RFC 8949 §4.2.1
@@ -80,7 +81,7 @@ export function toProfileValue(
     return value;
   }
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) {
+    if (!Number.isSafeInteger(value) || Object.is(value, -0)) {
       throw new CodecError('unsupported', `only safe integers are allowed, got ${value}`, path);
     }
     return value;
@@ -131,6 +132,11 @@ function describe(value: unknown): string {
 
 /** Deterministic encoding of a profile value. Equal values always give identical bytes. */
 export function encodeValue(value: CborValue): Uint8Array {
+  return ProfileWriter.encode(toProfileValue(value));
+}
+
+/** cbor2's encoding of a profile value: the reference `encodeValue` is tested against. */
+export function referenceEncodeValue(value: CborValue): Uint8Array {
   const profile = toProfileValue(value);
   try {
     return cborEncode(profile, ENCODE_OPTIONS);

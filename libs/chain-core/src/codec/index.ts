@@ -1,4 +1,10 @@
-export { DEFAULT_LIMITS, decodeValue, encodeValue, toProfileValue } from './cbor';
+export {
+  DEFAULT_LIMITS,
+  decodeValue,
+  encodeValue,
+  referenceEncodeValue,
+  toProfileValue,
+} from './cbor';
 export type { CborValue, DecodeLimits } from './cbor';
 export { CodecError } from './errors';
 export type { CodecErrorCode } from './errors';

@@ -5,6 +5,7 @@ import {
   decodeValue,
   encodeValue,
   fromHex,
+  referenceEncodeValue,
   toHex,
 } from '../../src/codec';
 
@@ -115,6 +116,7 @@ describe('Trellis CBOR profile', () => {
     ['a too large bigint', 1n << 64n, 'unsupported'],
     ['a too small bigint', -(1n << 64n) - 1n, 'unsupported'],
     ['undefined', undefined, 'unsupported'],
+    ['negative zero (a float)', -0, 'unsupported'],
     ['a Map', new Map(), 'unsupported'],
     ['a Date', new Date(0), 'unsupported'],
     ['a lone surrogate', 'a\ud800b', 'invalid'],
@@ -152,6 +154,63 @@ describe('Trellis CBOR profile', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  // encodeValue is a profile writer of our own; cbor2 (the decoder) is the reference encoding.
+  const referenceValue: fc.Arbitrary<CborValue> = fc.letrec<{ value: CborValue }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constant(null),
+      fc.boolean(),
+      fc.bigInt({ min: -(1n << 64n), max: (1n << 64n) - 1n }),
+      fc.constantFrom(
+        0n,
+        23n,
+        24n,
+        255n,
+        256n,
+        65535n,
+        65536n,
+        (1n << 32n) - 1n,
+        1n << 32n,
+        -24n,
+        -25n,
+        -256n,
+        -257n,
+      ),
+      fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+      fc.string({ unit: 'binary', maxLength: 30 }),
+      fc.uint8Array({ maxLength: 300 }),
+      fc.array(tie('value'), { maxLength: 30 }),
+      fc.dictionary(
+        fc
+          .string({ unit: 'grapheme', maxLength: 6 })
+          .filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k)),
+        tie('value'),
+        { maxKeys: 8, noNullPrototype: true },
+      ),
+    ),
+  })).value;
+
+  it('property_encodeValue_isByteForByteCbor2sDeterministicEncoding', () => {
+    fc.assert(
+      fc.property(referenceValue, (value) => {
+        expect(toHex(encodeValue(value))).toBe(toHex(referenceEncodeValue(value)));
+      }),
+      { numRuns: 3000 },
+    );
+    // Lengths across every head size, for strings, bytes, arrays and maps.
+    for (const n of [0, 23, 24, 255, 256, 65535, 65536, 70000]) {
+      const values: CborValue[] = [
+        'x'.repeat(n),
+        new Uint8Array(n),
+        Array.from({ length: Math.min(n, 300) }, () => 1n),
+        Object.fromEntries(Array.from({ length: Math.min(n, 300) }, (_, i) => [`k${i}`, i])),
+      ];
+      for (const value of values) {
+        expect(toHex(encodeValue(value))).toBe(toHex(referenceEncodeValue(value)));
+      }
+    }
   });
 
   it('fuzz_randomAndMutatedBytes_giveAValueOrACodecError_andAcceptedInputIsCanonical', () => {
