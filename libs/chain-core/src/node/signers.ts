@@ -31,6 +31,13 @@ export function carriedCertificate(tx: Transaction): Uint8Array | undefined {
   return value instanceof Uint8Array ? value : undefined;
 }
 
+/** Reads of one parent state that resolving a signer needs. */
+interface BlockContext {
+  organisations(): Promise<Organisation[]>;
+  certificate(cert: Uint8Array): Uint8Array | undefined;
+  isRevoked(org: string, serial: string): boolean;
+}
+
 export class SignerResolver {
   private readonly orgCache = new Map<string, Promise<Organisation>>();
   private readonly members = new MemberCache(10_000);
@@ -50,17 +57,34 @@ export class SignerResolver {
 
   /**
    * Resolves the signers of one block's transactions: they are all judged against the same
-   * parent state, so its organisations are read once per block, not once per transaction.
+   * parent state, so its organisations, the registered certificates and the revocations are
+   * read once per block, not once per transaction.
    */
   forBlock(
     parent: StateReader,
     atMs: bigint,
   ): (tx: Transaction, id: Uint8Array) => Promise<Resolution> {
-    let orgs: Promise<Organisation[]> | undefined;
-    return (tx, id) => {
-      orgs ??= this.organisations(parent);
-      return this.resolveWith(tx, id, parent, atMs, orgs);
+    const context = this.context(parent);
+    const certificates = new Map<string, Uint8Array | undefined>();
+    const revoked = new Map<string, boolean>();
+    const block: BlockContext = {
+      ...context,
+      certificate: (cert) => {
+        const key = toHex(cert);
+        if (!certificates.has(key)) certificates.set(key, context.certificate(cert));
+        return certificates.get(key);
+      },
+      isRevoked: (org, serial) => {
+        const key = `${org}/${serial}`;
+        let answer = revoked.get(key);
+        if (answer === undefined) {
+          answer = context.isRevoked(org, serial);
+          revoked.set(key, answer);
+        }
+        return answer;
+      },
     };
+    return (tx, id) => this.resolveWith(tx, id, atMs, block);
   }
 
   async resolve(
@@ -69,34 +93,38 @@ export class SignerResolver {
     parent: StateReader,
     atMs: bigint,
   ): Promise<Resolution> {
-    return this.resolveWith(tx, id, parent, atMs, this.organisations(parent));
+    return this.resolveWith(tx, id, atMs, this.context(parent));
   }
 
-  private organisations(parent: StateReader): Promise<Organisation[]> {
-    return Promise.all(
-      readOrganisations(scopeSystemState(parent)).map((o) =>
-        this.organisation(o.id, o.name, o.caCertificate),
-      ),
-    );
+  /** What resolving reads of the parent state; the organisations are loaded on first use. */
+  private context(parent: StateReader): BlockContext {
+    const system = scopeSystemState(parent);
+    let orgs: Promise<Organisation[]> | undefined;
+    return {
+      organisations: () =>
+        (orgs ??= Promise.all(
+          readOrganisations(system).map((o) => this.organisation(o.id, o.name, o.caCertificate)),
+        )),
+      certificate: (cert) => readCertificate(system, cert)?.der,
+      isRevoked: (org, serial) => systemIsRevoked(system, org, serial),
+    };
   }
 
   private async resolveWith(
     tx: Transaction,
     id: Uint8Array,
-    parent: StateReader,
     atMs: bigint,
-    organisations: Promise<Organisation[]>,
+    context: BlockContext,
   ): Promise<Resolution> {
-    const system = scopeSystemState(parent);
     const carried = carriedCertificate(tx);
-    const der = carried ?? readCertificate(system, tx.body.signer.cert)?.der;
+    const der = carried ?? context.certificate(tx.body.signer.cert);
     if (der === undefined) {
       return fail(
         'unknown-certificate',
         `certificate ${toHex(tx.body.signer.cert)} is not registered`,
       );
     }
-    const orgs = await organisations;
+    const orgs = await context.organisations();
     let member: Member;
     try {
       // Cached by tbs hash while the organisation's root and both validity periods hold at
@@ -104,7 +132,7 @@ export class SignerResolver {
       member = await this.members.member(der, toHex(tx.body.signer.cert), {
         organisations: orgs,
         certificate: () => undefined,
-        isRevoked: (org, serial) => systemIsRevoked(system, org, serial),
+        isRevoked: context.isRevoked,
         height: 0n,
         timeMs: atMs,
       });
