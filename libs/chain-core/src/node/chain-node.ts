@@ -808,7 +808,7 @@ export class ChainNode {
     this.batchTimer = setTimeout(() => {
       this.batchTimer = undefined;
       this.cutBatch();
-    }, Number(process.env['X_BATCH_MS'] ?? this.opts.batchIntervalMs ?? 20));
+    }, this.opts.batchIntervalMs ?? 20);
   }
 
   /** Cuts pending transactions into a batch and disseminates it to the validators. */
@@ -957,9 +957,7 @@ export class ChainNode {
         0 ||
       this.ancestorsCarryTransactions(req.parentHash);
     if (busy || !req.allowed) {
-      const min = Number(process.env['X_MIN_BLOCK_MS'] ?? 0);
-      if (min > 0 && req.allowed) this.payloadWait = { timer: setTimeout(respond, min), respond: () => undefined };
-      else setImmediate(respond);
+      setImmediate(respond);
       return;
     }
     this.payloadWait = { timer: setTimeout(respond, this.opts.idleBlockMs ?? 500), respond };
