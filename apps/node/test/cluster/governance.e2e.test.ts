@@ -210,12 +210,18 @@ describe('governance on a live cluster', () => {
     expect((await cluster.submit(cluster.nodes[1]!, tx.bytes, true)).status).toBe(200);
     const genesis = readFileSync(join(cluster.dir, 'genesis.json'), 'utf8');
     let verdict: ReturnType<typeof verifyBundle> | undefined;
+    let refused = '';
     await waitUntil('a proof of the epoch-2 transaction', async () => {
       const r = await fetch(`${cluster.nodes[2]!.api}/v1/transactions/${toHex(tx.id)}/proof`);
-      if (r.status === 503) return false;
+      if (r.status === 503) {
+        refused = ((await r.json()) as { code: string }).code;
+        return false;
+      }
       const body = (await r.json()) as { bundle: string };
       verdict = verifyBundle(genesis, fromHex(body.bundle));
       return true;
+    }).catch((error: Error) => {
+      throw new Error(`${error.message} (the node's last answer: 503 ${refused})`);
     });
     expect(verdict).toMatchObject({ kind: 'transaction', epoch: 2n, epochChanges: 2 });
   });
