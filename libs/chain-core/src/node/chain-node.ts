@@ -143,6 +143,8 @@ export class ChainNode {
   private timer: NodeJS.Timeout | undefined;
   private batchTimer: NodeJS.Timeout | undefined;
   private pendingFlush: NodeJS.Timeout | undefined;
+  /** The newest committed block that carried transactions (see `preparePayload`). */
+  private lastTransactionHeight = -3n;
   private statusTimer: NodeJS.Timeout | undefined;
   private payloadWait: { timer: NodeJS.Timeout; respond: () => void } | undefined;
   private execChain: Promise<void> = Promise.resolve();
@@ -772,6 +774,7 @@ export class ChainNode {
       this.batches.prune({ epochBefore: block.proposal.header.epoch + 1n });
     }
     this.metrics.height.set(Number(height));
+    if (block.txIds.length > 0) this.lastTransactionHeight = height;
     for (const listener of this.commitListeners) {
       try {
         listener(height);
@@ -955,7 +958,10 @@ export class ChainNode {
       this.mempool.size > 0 ||
       this.batches.selectForProposal(this.runner.includedInAncestors(req.parentHash), 1, 1).length >
         0 ||
-      this.ancestorsCarryTransactions(req.parentHash);
+      this.ancestorsCarryTransactions(req.parentHash) ||
+      // The block that carries the QC of a transaction block's child is what tells the other
+      // validators (and the clients waiting on them) that those transactions committed.
+      req.height <= this.lastTransactionHeight + 2n;
     if (busy || !req.allowed) {
       setImmediate(respond);
       return;
@@ -963,6 +969,7 @@ export class ChainNode {
     this.payloadWait = { timer: setTimeout(respond, this.opts.idleBlockMs ?? 500), respond };
   }
 
+  /** Uncommitted ancestors carry transactions: their commits are still to come. */
   private ancestorsCarryTransactions(parentHash: Uint8Array): boolean {
     for (
       let b = this.runner.get(parentHash);
