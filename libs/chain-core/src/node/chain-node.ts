@@ -1080,7 +1080,6 @@ export class ChainNode {
         height: String(message.header.height),
         round: String(message.header.round),
         qcRound: String(message.qc.data.round),
-        block: toHex(blockHash(this.hash, message.header)).slice(0, 12),
         parent: toHex(message.header.parentHash).slice(0, 12),
       });
       const missing = message.header.batchDigests.filter((d) => this.batchBytes(d) === undefined);

@@ -120,7 +120,7 @@ export class ChainStore implements StateReader {
   /** Closes the environment; every later call throws `closed`. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.queued.size > 0) this.transact(() => undefined);
+    this.flushPending();
     this.closed = true;
     await this.deps.root.close();
   }

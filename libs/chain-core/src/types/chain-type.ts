@@ -20,7 +20,11 @@ export interface ChainType<T extends object> {
  * (every field is `readonly`).
  */
 const decodedFrom = new WeakMap<object, Uint8Array>();
-/** Hashes of decoded values, by hash function (a node uses one). */
+/**
+ * Hashes by value and hash function (a node uses one): a transaction's id, a batch's digest and
+ * a block's hash are asked for at admission, dissemination, proposal and execution, on the same
+ * objects.
+ */
 const hashes = new WeakMap<object, { fn: HashFn; digest: Uint8Array }>();
 
 export function chainType<T extends object>(
@@ -42,7 +46,7 @@ export function chainType<T extends object>(
       const known = hashes.get(value);
       if (known?.fn === hash) return known.digest.slice();
       const digest = taggedHash(hash, options.tag, encode(value));
-      if (decodedFrom.has(value)) hashes.set(value, { fn: hash, digest: digest.slice() });
+      hashes.set(value, { fn: hash, digest: digest.slice() });
       return digest;
     },
   };

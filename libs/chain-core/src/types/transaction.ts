@@ -58,12 +58,6 @@ const TransactionSchema = new RecordSchema<Transaction>('Transaction', {
 });
 
 /**
- * Ids by body object: a transaction's id is asked for at admission, dissemination, proposal
- * and execution, on the same decoded object (bodies are immutable by convention).
- */
-const ids = new WeakMap<TransactionBody, { fn: HashFn; id: Uint8Array }>();
-
-/**
  * A signed transaction. Its id is `taggedHash(H, "trellis/tx/v1", encode(body))`: the
  * signature is not part of it, so a re-encoded or re-signed transaction keeps its id, and
  * the id is what the signer signs.
@@ -75,12 +69,5 @@ export const Transaction: ChainType<Transaction> & {
   ...chainType(TransactionSchema, { tag: HASH_TAGS.transaction, maxBytes: MAX_TRANSACTION_BYTES }),
   // A transaction's hash is its id: the signature is deliberately outside it.
   hash: (hash, tx) => TransactionBody.hash(hash, tx.body),
-  id: (hash, tx) => {
-    const body = 'body' in tx ? tx.body : tx;
-    const known = ids.get(body);
-    if (known?.fn === hash) return known.id.slice();
-    const id = TransactionBody.hash(hash, body);
-    ids.set(body, { fn: hash, id: id.slice() });
-    return id;
-  },
+  id: (hash, tx) => TransactionBody.hash(hash, 'body' in tx ? tx.body : tx),
 };
