@@ -1,19 +1,9 @@
 import { type ContractContext, ContractError } from '@trellis/chain-core';
+import { digestKey } from './keys';
 
 /** Arguments of `notarise`: the SHA-256 digest of a piece of evidence. */
 export interface NotariseArgs {
   readonly digest: Uint8Array;
-}
-
-const encoder = new TextEncoder();
-
-/** The key of a depositor's digest: `digest/<org>/` then the 32 bytes. */
-function digestKey(org: string, digest: Uint8Array): Uint8Array {
-  const prefix = encoder.encode(`digest/${org}/`);
-  const key = new Uint8Array(prefix.length + digest.length);
-  key.set(prefix);
-  key.set(digest, prefix.length);
-  return key;
 }
 
 function parseArgs(args: unknown): NotariseArgs {
@@ -28,7 +18,9 @@ function parseArgs(args: unknown): NotariseArgs {
 }
 
 /**
- * Notarises a digest: the chain records who deposited it and when. A digest is deposited once
+ * Notarises a bare digest (no type, title or SM3): the minimal deposit the benchmarks and the
+ * fault suite use. It shares `deposit`'s digest key, so a digest is still deposited once per
+ * depositor whichever method deposited it. Notarises a digest: the chain records who deposited it and when. A digest is deposited once
  * per depositor organisation (DigestIsDepositedOncePerDepositorRule); deposits never change.
  */
 export function notarise(ctx: ContractContext, args: unknown): void {
