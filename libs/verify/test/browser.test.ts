@@ -99,9 +99,10 @@ describe('the browser verifier', () => {
   it('runsInAPageWithoutNode', async () => {
     const kinds = await page.evaluate(() => [
       typeof (globalThis as { trellisVerify?: unknown }).trellisVerify,
+      typeof (globalThis as { trellisHasher?: unknown }).trellisHasher,
       typeof process,
     ]);
-    expect(kinds).toEqual(['function', 'undefined']);
+    expect(kinds).toEqual(['function', 'function', 'undefined']);
   });
 
   it.each(['ed25519', 'sm2'] as const)(
@@ -147,6 +148,47 @@ describe('the browser verifier', () => {
     },
     30_000,
   );
+
+  it('hashesInChunks_inThePage_andInAWebWorker', async () => {
+    // SHA-256 and SM3 of "abc" (FIPS 180-4 and GB/T 32905 appendix A vectors).
+    const expected = {
+      sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+      sm3: '66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0',
+    };
+    const inPage = await page.evaluate(() => {
+      const hasher = (
+        globalThis as unknown as {
+          trellisHasher: () => { update(c: Uint8Array): void; digest(): unknown };
+        }
+      ).trellisHasher();
+      for (const c of 'abc') hasher.update(new TextEncoder().encode(c));
+      return hasher.digest();
+    });
+    expect(inPage).toEqual(expected);
+    // The bundle defines globals only (no DOM), so a worker can importScripts it.
+    const inWorker = await page.evaluate(async () => {
+      // The root tsconfig has no DOM types: the page's globals are typed here as used.
+      interface PageWorker {
+        onmessage: (event: { data: unknown }) => void;
+        onerror: (event: { message: string }) => void;
+      }
+      const web = globalThis as unknown as {
+        location: { origin: string };
+        Worker: new (url: string) => PageWorker;
+        Blob: new (parts: string[]) => object;
+        URL: { createObjectURL(blob: object): string };
+      };
+      const source = `importScripts('${web.location.origin}/trellis-verify.js');
+        const h = trellisHasher(); h.update(new TextEncoder().encode('abc'));
+        postMessage(h.digest());`;
+      const worker = new web.Worker(web.URL.createObjectURL(new web.Blob([source])));
+      return new Promise((resolve, reject) => {
+        worker.onmessage = (event) => resolve(event.data);
+        worker.onerror = (event) => reject(new Error(event.message));
+      });
+    });
+    expect(inWorker).toEqual(expected);
+  });
 
   it('refusesABadGenesis_asAResult', async () => {
     const result = await page.evaluate(() =>
