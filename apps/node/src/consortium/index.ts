@@ -30,3 +30,9 @@ export { nodeGenesisEntry } from './node-identity';
 export type { NodeGenesisEntry } from './node-identity';
 export { loadGenesis, parseGenesis } from './parse-genesis';
 export { describeInit, describeIssued } from './report';
+export {
+  ID_KP_TIME_STAMPING,
+  issueSigningCertificate,
+  SIGNING_CERTIFICATES,
+} from './signing-certificates';
+export type { SigningCertificateKind } from './signing-certificates';

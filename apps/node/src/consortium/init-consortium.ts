@@ -1,8 +1,8 @@
 /**
  * `trellis-node init`: a local consortium in one directory — each organisation's root CA, its
- * admin (governance) and service (applications) certificates, one validator per organisation
- * with its TLS certificate, consensus key and config.json, optional observers, and genesis.json
- * listing all of it. Everything is generated in memory first and the genesis written is read
+ * admin (governance) and service (applications) certificates, its time-stamping (RFC 3161) and
+ * document-signing certificates, one validator per organisation with its TLS certificate,
+ * consensus key and config.json, optional observers, and genesis.json listing the members. Everything is generated in memory first and the genesis written is read
  * back through `loadGenesis`, so a directory this returns is one the daemon accepts.
  */
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -27,6 +27,7 @@ import {
   type InitConsortiumOptions,
 } from './init-options';
 import { issueWithFreshKey } from './issue-certificate';
+import { issueSigningCertificate, SIGNING_CERTIFICATES } from './signing-certificates';
 import { writePrivateFile, writePublicFile } from './key-files';
 import {
   CLOCK_SKEW_MS,
@@ -188,7 +189,10 @@ interface OrgCaPair {
   readonly privateKey: string;
 }
 
-/** An organisation's CA files and its admin and service members; returns their certificates. */
+/**
+ * An organisation's CA files, its admin and service members, and its time-stamping and
+ * document-signing certificates (not members); returns the members' certificates.
+ */
 async function generateOrg(
   dir: string,
   org: ConsortiumOrg,
@@ -217,6 +221,13 @@ async function generateOrg(
     files.push(
       [join(base, `${role}.pem`), issued.certificate, false],
       [join(base, `${role}.key`), issued.privateKey, true],
+    );
+  }
+  for (const kind of SIGNING_CERTIFICATES) {
+    const issued = await issueSigningCertificate(ca, org.id, kind, validity);
+    files.push(
+      [join(base, `${kind}.pem`), issued.certificate, false],
+      [join(base, `${kind}.key`), issued.privateKey, true],
     );
   }
   return certificates;

@@ -4,6 +4,7 @@
  *
  *   genesis.json
  *   orgs/<org>/ca.pem ca.key admin.pem admin.key service.pem service.key
+ *              tsa.pem tsa.key documents.pem documents.key   (signing-certificates.ts)
  *   nodes/<org>-node/ node.pem node.key consensus.key config.json data/
  *   nodes/<org>-observer/ node.pem node.key config.json data/
  */

@@ -2,6 +2,7 @@
 // parses, certificates that verify with the right kind and roles, configs that load, keys that
 // match genesis, private files owner-only — and it never overwrites one by accident.
 import { execFileSync } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getSuite, Organisation, toHex, verifyMember } from '@trellis/chain-core';
@@ -88,8 +89,12 @@ describe('initConsortium', () => {
         'admin.pem',
         'ca.key',
         'ca.pem',
+        'documents.key',
+        'documents.pem',
         'service.key',
         'service.pem',
+        'tsa.key',
+        'tsa.pem',
       ]);
       const org = await Organisation.load({
         id,
@@ -110,6 +115,75 @@ describe('initConsortium', () => {
         expect(statSync(join(base, `${file}.key`)).mode & 0o777).toBe(0o600);
       }
       expect(statSync(join(base, 'ca.key')).mode & 0o777).toBe(0o600);
+    }
+  });
+
+  it('init_tsaAndDocumentsCertificates_areP256FromTheOrgCaWithTheirUsagesAndMatchingKeys', async () => {
+    const organisations = new Map(
+      result.genesis.organisations.map((o) => [o.id, o.organisation] as const),
+    );
+    for (const id of ORG_IDS) {
+      const base = join(dir, 'orgs', id);
+      const ca = new X509Certificate(loadPem(join(base, 'ca.pem'), 'CERTIFICATE'));
+      for (const kind of ['tsa', 'documents'] as const) {
+        const pem = loadPem(join(base, `${kind}.pem`), 'CERTIFICATE');
+        const certificate = new X509Certificate(pem);
+        const key = createPrivateKey(loadPem(join(base, `${kind}.key`), 'PRIVATE KEY'));
+        expect(statSync(join(base, `${kind}.key`)).mode & 0o777).toBe(0o600);
+        expect(certificate.checkPrivateKey(key)).toBe(true);
+        expect(certificate.publicKey.asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
+        expect(certificate.subject).toBe(`O=${id}\nCN=${id}-${kind}`);
+        expect(certificate.checkIssued(ca)).toBe(true);
+        expect(certificate.verify(ca.publicKey)).toBe(true);
+        expect(certificate.ca).toBe(false);
+        // Same validity as the members: from an hour before genesis, ten years.
+        expect(new Date(certificate.validFrom).getTime()).toBe(NOW.getTime() - 3600_000);
+        expect(new Date(certificate.validTo).getTime()).toBe(NOW.getTime() + 10 * 365 * 86_400_000);
+        const text = execFileSync('openssl', ['x509', '-noout', '-text'], {
+          input: pem,
+          encoding: 'utf8',
+        });
+        expect(text).toMatch(/X509v3 Key Usage: critical\n\s+Digital Signature, Non Repudiation\n/);
+        expect(text).not.toContain('member');
+        if (kind === 'tsa') {
+          // RFC 3161 §2.3: id-kp-timeStamping alone, critical.
+          expect(text).toMatch(/X509v3 Extended Key Usage: critical\n\s+Time Stamping\n/);
+        } else {
+          expect(text).not.toContain('Extended Key Usage');
+        }
+        // Neither is a chain member: genesis does not list it, the member verifier refuses it.
+        await expect(
+          verifyMember(pem, { orgs: [organisations.get(id)!], at: NOW, isRevoked: () => false }),
+        ).rejects.toThrow();
+      }
+    }
+  });
+
+  it('init_tsaCertificate_passesOpensslVerifyForTimeStampingAgainstItsCa', () => {
+    for (const id of ORG_IDS) {
+      const base = join(dir, 'orgs', id);
+      for (const [kind, purpose] of [
+        ['tsa', 'timestampsign'],
+        ['documents', 'any'],
+      ] as const) {
+        const file = join(base, `${kind}.pem`);
+        const out = execFileSync(
+          'openssl',
+          [
+            'verify',
+            '-x509_strict',
+            '-purpose',
+            purpose,
+            '-attime',
+            String(NOW.getTime() / 1000),
+            '-CAfile',
+            join(base, 'ca.pem'),
+            file,
+          ],
+          { encoding: 'utf8' },
+        );
+        expect(out.trim()).toBe(`${file}: OK`);
+      }
     }
   });
 
