@@ -6,6 +6,8 @@ interface Portal {
   name: string;
   users: string;
   purpose: string;
+  /** The portal's pages, once it has any; a portal without is planned. */
+  links?: readonly { href: string; label: string }[];
 }
 
 const PORTALS: readonly Portal[] = [
@@ -37,6 +39,10 @@ const PORTALS: readonly Portal[] = [
     name: 'Court verification',
     users: 'Courts and arbitrators',
     purpose: 'Verify a piece of evidence against the chain without trusting whoever deposited it.',
+    links: [
+      { href: '/court/verify', label: 'Verify evidence' },
+      { href: '/evidence', label: 'Deposit evidence' },
+    ],
   },
   {
     name: 'Government data directory',
@@ -107,8 +113,8 @@ export default async function LandingPage() {
       <section aria-labelledby="portals-heading">
         <h2 id="portals-heading">Portals</h2>
         <p>
-          These portals are <strong>planned</strong>; none of them is available yet. Until they are,
-          the applications are used through the API.
+          Court verification is available; the other portals are <strong>planned</strong>. Until
+          they are, those applications are used through the API.
         </p>
         <ul className="portals">
           {PORTALS.map((portal) => (
@@ -116,7 +122,18 @@ export default async function LandingPage() {
               <h3>{portal.name}</h3>
               <p className="users">For: {portal.users}</p>
               <p className="purpose">{portal.purpose}</p>
-              <p className="badge">Planned — not yet available</p>
+              {portal.links ? (
+                <p className="links">
+                  {portal.links.map((link, i) => (
+                    <span key={link.href}>
+                      {i > 0 && ' · '}
+                      <a href={link.href}>{link.label}</a>
+                    </span>
+                  ))}
+                </p>
+              ) : (
+                <p className="badge">Planned — not yet available</p>
+              )}
             </li>
           ))}
         </ul>

@@ -167,12 +167,26 @@ describe('portal landing page', () => {
 
     const portals = page.locator('ul.portals > li');
     expect(await portals.locator('h3').allInnerTexts()).toEqual(PORTAL_NAMES);
-    for (const text of await portals.allInnerTexts()) {
+    const texts = await portals.allInnerTexts();
+    for (const [i, text] of texts.entries()) {
       expect(text).toMatch(/For: \S/);
-      expect(text).toContain('Planned — not yet available');
+      if (PORTAL_NAMES[i] === 'Court verification') {
+        expect(text).not.toContain('Planned');
+      } else {
+        expect(text).toContain('Planned — not yet available');
+      }
     }
-    // No portal exists yet, so nothing may link to one.
-    expect(await portals.locator('a').count()).toBe(0);
+    // Only the available portal links anywhere: to its two pages.
+    const links = portals.locator('a');
+    expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+      '/court/verify',
+      '/evidence',
+    ]);
+    const court = portals.filter({ hasText: 'Court verification' });
+    expect(await court.locator('a').allInnerTexts()).toEqual([
+      'Verify evidence',
+      'Deposit evidence',
+    ]);
 
     // The docs link is built from TRELLIS_API_URL at request time, not at build time.
     const docs = page.getByRole('link', { name: 'API documentation' });

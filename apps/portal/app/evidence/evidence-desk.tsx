@@ -1,0 +1,426 @@
+'use client';
+// The depositor's desk: act as one of the consortium's member organisations (the API's
+// X-Trellis-Member header, until sign-in arrives), deposit a file in one step with upload
+// progress, and list the organisation's deposits with their certificates and court links.
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import {
+  ApiError,
+  type Deposit,
+  EVIDENCE_API,
+  EVIDENCE_TYPES,
+  MEMBER_ORGS,
+  apiJson,
+  certificateHref,
+  courtVerifyHref,
+  formatBytes,
+  isHex64,
+  problemOf,
+} from '../_lib/evidence-api';
+import { hashFile } from '../_lib/verifier';
+
+/** Next's rewrite proxy forwards at most 10 MB of a body (experimental.proxyClientMaxBodySize). */
+const PROXY_BODY_LIMIT = 10 * 1024 * 1024;
+/** Room for the multipart framing and the text fields around the file. */
+const PROXY_FILE_LIMIT = PROXY_BODY_LIMIT - 64 * 1024;
+const MEMBER_KEY = 'trellis.evidence.member';
+const PAGE_SIZE = 20;
+
+type Progress =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'uploading'; readonly done: number; readonly total: number }
+  | { readonly kind: 'hashing'; readonly done: number; readonly total: number }
+  | { readonly kind: 'committing' };
+
+function errorText(error: unknown): string {
+  if (error instanceof ApiError) return `${error.message} (${error.code})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** POSTs multipart `form` with upload progress (fetch reports none), resolving to the deposit. */
+function uploadWithProgress(
+  url: string,
+  member: string,
+  form: FormData,
+  onProgress: (done: number, total: number) => void,
+  onSent: () => void,
+): Promise<Deposit> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('X-Trellis-Member', member);
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded, e.total);
+    };
+    xhr.upload.onload = onSent;
+    xhr.onload = () => {
+      const response = new Response(xhr.responseText, {
+        status: xhr.status,
+        headers: { 'content-type': xhr.getResponseHeader('content-type') ?? '' },
+      });
+      if (xhr.status === 201) {
+        response.json().then((d: Deposit) => resolve(d), reject);
+      } else {
+        problemOf(response).then(reject, reject);
+      }
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'the upload could not reach the API'));
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'the upload was cancelled'));
+    xhr.send(form);
+  });
+}
+
+export function EvidenceDesk({ directApiUrl }: { directApiUrl: string | null }) {
+  const [member, setMember] = useState<string>(MEMBER_ORGS[0]!.id);
+  const [file, setFile] = useState<File | null>(null);
+  const [type, setType] = useState<string>('document');
+  const [title, setTitle] = useState('');
+  const [parent, setParent] = useState('');
+  const [progress, setProgress] = useState<Progress>({ kind: 'idle' });
+  const [created, setCreated] = useState<Deposit | null>(null);
+  const [depositError, setDepositError] = useState<{ text: string; existing?: string } | null>(
+    null,
+  );
+  const [query, setQuery] = useState('');
+  const [items, setItems] = useState<readonly Deposit[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
+  const [listLoading, setListLoading] = useState(false);
+
+  useEffect(() => {
+    const saved = window.localStorage.getItem(MEMBER_KEY);
+    if (saved && MEMBER_ORGS.some((o) => o.id === saved)) setMember(saved);
+  }, []);
+
+  const loadList = useCallback(
+    async (before: string | null) => {
+      setListLoading(true);
+      setListError(null);
+      const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (query.trim()) params.set('q', query.trim());
+      if (before) params.set('before', before);
+      try {
+        const page = await apiJson<{ items: Deposit[]; next: string | null }>(
+          `/deposits?${params}`,
+          { headers: { 'X-Trellis-Member': member } },
+        );
+        setItems((old) => (before ? [...old, ...page.items] : page.items));
+        setNext(page.next);
+      } catch (error) {
+        setListError(errorText(error));
+      } finally {
+        setListLoading(false);
+      }
+    },
+    [member, query],
+  );
+
+  // The list follows the acting organisation (the search runs when submitted).
+  useEffect(() => {
+    void loadList(null);
+  }, [member]); // not on `loadList`: it changes with every keystroke of the search
+
+  function chooseMember(id: string) {
+    setMember(id);
+    setCreated(null);
+    setDepositError(null);
+    window.localStorage.setItem(MEMBER_KEY, id);
+  }
+
+  async function onDeposit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setCreated(null);
+    setDepositError(null);
+    const trimmedTitle = title.trim();
+    const parentId = parent.trim().toLowerCase();
+    if (!file) return setDepositError({ text: 'Choose the file to deposit.' });
+    if (!trimmedTitle) return setDepositError({ text: 'Give the evidence a title.' });
+    if (parentId && !isHex64(parentId)) {
+      return setDepositError({ text: 'The parent must be a deposit id (64 hex digits).' });
+    }
+    try {
+      let deposit: Deposit;
+      if (file.size > PROXY_FILE_LIMIT && !directApiUrl) {
+        // Too large for the portal's proxy: hash here and deposit the digests alone (the
+        // upload route stores no file either; the chain holds the same digests).
+        setProgress({ kind: 'hashing', done: 0, total: file.size });
+        const digests = await hashFile(file, (done, total) =>
+          setProgress({ kind: 'hashing', done, total }),
+        );
+        setProgress({ kind: 'committing' });
+        deposit = await apiJson<Deposit>('/deposits', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'X-Trellis-Member': member },
+          body: JSON.stringify({
+            ...digests,
+            type,
+            title: trimmedTitle,
+            ...(parentId ? { parent: parentId } : {}),
+          }),
+        });
+      } else {
+        const form = new FormData();
+        form.append('type', type);
+        form.append('title', trimmedTitle);
+        if (parentId) form.append('parent', parentId);
+        form.append('file', file, file.name); // last: the API streams it
+        setProgress({ kind: 'uploading', done: 0, total: file.size });
+        deposit = await uploadWithProgress(
+          `${directApiUrl ?? ''}${EVIDENCE_API}/deposits/upload`,
+          member,
+          form,
+          (done, total) => setProgress({ kind: 'uploading', done, total }),
+          () => setProgress({ kind: 'committing' }),
+        );
+      }
+      setCreated(deposit);
+      setTitle('');
+      setParent('');
+      void loadList(null);
+    } catch (error) {
+      const existing =
+        error instanceof ApiError && typeof error.problem?.['existing'] === 'string'
+          ? error.problem['existing']
+          : undefined;
+      setDepositError({ text: errorText(error), ...(existing ? { existing } : {}) });
+    } finally {
+      setProgress({ kind: 'idle' });
+    }
+  }
+
+  const busy = progress.kind !== 'idle';
+  const memberName = MEMBER_ORGS.find((o) => o.id === member)?.name ?? member;
+
+  return (
+    <main className="evidence-page">
+      <p className="crumbs">
+        <a href="/">Trellis</a> › Evidence deposits
+      </p>
+      <h1>Evidence deposits</h1>
+      <p className="lead">
+        Deposit a piece of evidence: its SHA-256 and SM3 digests are written on the chain with your
+        organisation’s name and the time. The file itself is not stored.
+      </p>
+
+      <section className="card" aria-labelledby="member-heading">
+        <h2 id="member-heading">Acting organisation</h2>
+        <label>
+          Act as{' '}
+          <select
+            data-testid="member-select"
+            value={member}
+            onChange={(e) => chooseMember(e.target.value)}
+          >
+            {MEMBER_ORGS.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name} ({o.id})
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="muted">
+          A stand-in for signing in: the service acts for this member organisation.
+        </p>
+      </section>
+
+      <section className="card" aria-labelledby="deposit-heading">
+        <h2 id="deposit-heading">New deposit</h2>
+        <form className="stack" onSubmit={onDeposit}>
+          <label>
+            File{' '}
+            <input
+              type="file"
+              data-testid="deposit-file"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+              disabled={busy}
+            />
+          </label>
+          {file && (
+            <p className="muted">
+              {file.name}, {formatBytes(file.size)}
+              {file.size > PROXY_FILE_LIMIT && !directApiUrl
+                ? ' — large file: it will be hashed in your browser and only its digests sent'
+                : ''}
+            </p>
+          )}
+          <div className="row">
+            <label>
+              Type{' '}
+              <select
+                data-testid="deposit-type"
+                value={type}
+                onChange={(e) => setType(e.target.value)}
+                disabled={busy}
+              >
+                {EVIDENCE_TYPES.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="grow">
+              Title{' '}
+              <input
+                type="text"
+                data-testid="deposit-title"
+                value={title}
+                maxLength={200}
+                required
+                onChange={(e) => setTitle(e.target.value)}
+                disabled={busy}
+              />
+            </label>
+          </div>
+          <label>
+            Part of an evidence chain: parent deposit id (optional){' '}
+            <input
+              type="text"
+              data-testid="deposit-parent"
+              value={parent}
+              list="own-deposits"
+              spellCheck={false}
+              autoComplete="off"
+              placeholder="64 hex digits"
+              onChange={(e) => setParent(e.target.value)}
+              disabled={busy}
+            />
+            <datalist id="own-deposits">
+              {items.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.title}
+                </option>
+              ))}
+            </datalist>
+          </label>
+          <div className="row">
+            <button type="submit" data-testid="deposit-submit" disabled={busy}>
+              Deposit as {memberName}
+            </button>
+          </div>
+          {progress.kind !== 'idle' && (
+            <div className="progress-row" data-testid="upload-status">
+              <progress
+                data-testid="upload-progress"
+                aria-label="Deposit progress"
+                max={progress.kind === 'committing' ? 1 : progress.total || 1}
+                value={progress.kind === 'committing' ? undefined : progress.done}
+              />
+              <span>
+                {progress.kind === 'uploading'
+                  ? `Uploading: ${formatBytes(progress.done)} of ${formatBytes(progress.total)}`
+                  : progress.kind === 'hashing'
+                    ? `Hashing in your browser: ${formatBytes(progress.done)} of ${formatBytes(progress.total)}`
+                    : 'Waiting for the chain to commit the deposit…'}
+              </span>
+            </div>
+          )}
+        </form>
+        {depositError && (
+          <p className="verdict verdict-mismatch" role="alert" data-testid="deposit-error">
+            {depositError.text}
+            {depositError.existing && (
+              <>
+                {' '}
+                <a href={courtVerifyHref(depositError.existing)}>See the existing deposit</a>.
+              </>
+            )}
+          </p>
+        )}
+        {created && (
+          <div className="verdict verdict-ok" data-testid="deposit-result">
+            <p>
+              Deposited “{created.title}” as {created.depositorName} in block {created.height} at{' '}
+              {created.time}.
+            </p>
+            <p>
+              Deposit id <code data-testid="created-id">{created.id}</code>
+              <br />
+              SHA-256 <code>{created.sha256}</code>
+              <br />
+              SM3 <code>{created.sm3}</code>
+            </p>
+            <p>
+              <a data-testid="certificate-link" href={certificateHref(created.id)}>
+                Download the certificate (PDF)
+              </a>{' '}
+              ·{' '}
+              <a data-testid="court-link" href={courtVerifyHref(created.id)}>
+                Verify it as a court would
+              </a>
+            </p>
+          </div>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="mine-heading">
+        <h2 id="mine-heading">My deposits</h2>
+        <form
+          className="row"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void loadList(null);
+          }}
+        >
+          <label className="grow">
+            Search titles and digests{' '}
+            <input
+              type="search"
+              data-testid="search-input"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+            />
+          </label>
+          <button type="submit" data-testid="search-submit">
+            Search
+          </button>
+        </form>
+        {listError && (
+          <p className="verdict verdict-error" role="alert">
+            The deposits could not be listed: {listError}
+          </p>
+        )}
+        <table className="deposits" data-testid="my-deposits">
+          <thead>
+            <tr>
+              <th scope="col">Title</th>
+              <th scope="col">Type</th>
+              <th scope="col">Deposited</th>
+              <th scope="col">Block</th>
+              <th scope="col">Links</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((d) => (
+              <tr key={d.id} data-testid="deposit-row" data-deposit-id={d.id}>
+                <td>
+                  {d.title}
+                  <br />
+                  <code className="muted">{d.sha256.slice(0, 16)}…</code>
+                </td>
+                <td>{d.type}</td>
+                <td>{d.time}</td>
+                <td>{d.height}</td>
+                <td>
+                  <a href={certificateHref(d.id)}>Certificate</a> ·{' '}
+                  <a href={courtVerifyHref(d.id)}>Court page</a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {!listLoading && items.length === 0 && !listError && (
+          <p className="muted" data-testid="no-deposits">
+            No deposits{query.trim() ? ' match this search' : ' yet'}.
+          </p>
+        )}
+        {next && (
+          <button type="button" onClick={() => void loadList(next)} disabled={listLoading}>
+            More
+          </button>
+        )}
+      </section>
+    </main>
+  );
+}
