@@ -17,15 +17,9 @@ const nextConfig = {
   turbopack: { root: repoRoot },
   poweredByHeader: false,
   reactStrictMode: true,
-  // The pages call the API through the portal's own origin (no CORS). Read when the server
-  // starts (`next start`), so one build serves any API. Next's proxy forwards at most
-  // `experimental.proxyClientMaxBodySize` (10 MB) of a request body and copies what it forwards
-  // into memory, so large uploads go straight to the API (TRELLIS_PUBLIC_API_URL, see
-  // app/evidence) or are hashed in the browser and deposited by digest.
-  async rewrites() {
-    const api = (process.env.TRELLIS_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
-    return [{ source: '/api/:path*', destination: `${api}/api/:path*` }];
-  },
+  // The pages reach the API at /api/* on the portal's own origin: app/api/[...path]/route.ts
+  // forwards it (not `rewrites()`: Next fixes rewrite destinations at build time and buffers
+  // and caps bodies at 10 MB; see that file).
 };
 
 export default nextConfig;

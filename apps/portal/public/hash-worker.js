@@ -3,7 +3,7 @@
 // in memory, and never sends it anywhere. Messages out: {kind:'progress',done,total},
 // {kind:'done',digests:{sha256,sm3}}, {kind:'error',message}.
 /* global self, importScripts, trellisHasher */
-importScripts('/trellis-verify.js');
+importScripts('/dist/trellis-verify.js');
 
 const CHUNK = 4 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 // The court's check, run entirely in the browser: the file is hashed here (never uploaded), and
 // the deposit's proof bundle is verified here against the chain's genesis with the trellis-verify
-// bundle (/trellis-verify.js, built from libs/verify). What the service says about a deposit is
+// bundle (/dist/trellis-verify.js, built from libs/verify). What the service says about a deposit is
 // only believed where the verified proof says the same.
 import { type Deposit, apiBytes, formatUtc } from './evidence-api';
 
@@ -25,7 +25,7 @@ interface VerifierGlobals {
   trellisHasher?: () => Hasher;
 }
 
-const SCRIPT = '/trellis-verify.js';
+const SCRIPT = '/dist/trellis-verify.js';
 let loading: Promise<Required<VerifierGlobals>> | null = null;
 
 /** Loads the verifier bundle once (a <script>), and resolves to its two functions. */

@@ -16,19 +16,13 @@ import {
   isHex64,
   problemOf,
 } from '../_lib/evidence-api';
-import { hashFile } from '../_lib/verifier';
 
-/** Next's rewrite proxy forwards at most 10 MB of a body (experimental.proxyClientMaxBodySize). */
-const PROXY_BODY_LIMIT = 10 * 1024 * 1024;
-/** Room for the multipart framing and the text fields around the file. */
-const PROXY_FILE_LIMIT = PROXY_BODY_LIMIT - 64 * 1024;
 const MEMBER_KEY = 'trellis.evidence.member';
 const PAGE_SIZE = 20;
 
 type Progress =
   | { readonly kind: 'idle' }
   | { readonly kind: 'uploading'; readonly done: number; readonly total: number }
-  | { readonly kind: 'hashing'; readonly done: number; readonly total: number }
   | { readonly kind: 'committing' };
 
 function errorText(error: unknown): string {
@@ -70,7 +64,7 @@ function uploadWithProgress(
   });
 }
 
-export function EvidenceDesk({ directApiUrl }: { directApiUrl: string | null }) {
+export function EvidenceDesk() {
   const [member, setMember] = useState<string>(MEMBER_ORGS[0]!.id);
   const [file, setFile] = useState<File | null>(null);
   const [type, setType] = useState<string>('document');
@@ -139,40 +133,19 @@ export function EvidenceDesk({ directApiUrl }: { directApiUrl: string | null }) 
       return setDepositError({ text: 'The parent must be a deposit id (64 hex digits).' });
     }
     try {
-      let deposit: Deposit;
-      if (file.size > PROXY_FILE_LIMIT && !directApiUrl) {
-        // Too large for the portal's proxy: hash here and deposit the digests alone (the
-        // upload route stores no file either; the chain holds the same digests).
-        setProgress({ kind: 'hashing', done: 0, total: file.size });
-        const digests = await hashFile(file, (done, total) =>
-          setProgress({ kind: 'hashing', done, total }),
-        );
-        setProgress({ kind: 'committing' });
-        deposit = await apiJson<Deposit>('/deposits', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'X-Trellis-Member': member },
-          body: JSON.stringify({
-            ...digests,
-            type,
-            title: trimmedTitle,
-            ...(parentId ? { parent: parentId } : {}),
-          }),
-        });
-      } else {
-        const form = new FormData();
-        form.append('type', type);
-        form.append('title', trimmedTitle);
-        if (parentId) form.append('parent', parentId);
-        form.append('file', file, file.name); // last: the API streams it
-        setProgress({ kind: 'uploading', done: 0, total: file.size });
-        deposit = await uploadWithProgress(
-          `${directApiUrl ?? ''}${EVIDENCE_API}/deposits/upload`,
-          member,
-          form,
-          (done, total) => setProgress({ kind: 'uploading', done, total }),
-          () => setProgress({ kind: 'committing' }),
-        );
-      }
+      const form = new FormData();
+      form.append('type', type);
+      form.append('title', trimmedTitle);
+      if (parentId) form.append('parent', parentId);
+      form.append('file', file, file.name); // last: the API hashes it as it streams in
+      setProgress({ kind: 'uploading', done: 0, total: file.size });
+      const deposit = await uploadWithProgress(
+        `${EVIDENCE_API}/deposits/upload`,
+        member,
+        form,
+        (done, total) => setProgress({ kind: 'uploading', done, total }),
+        () => setProgress({ kind: 'committing' }),
+      );
       setCreated(deposit);
       setTitle('');
       setParent('');
@@ -238,9 +211,6 @@ export function EvidenceDesk({ directApiUrl }: { directApiUrl: string | null }) 
           {file && (
             <p className="muted">
               {file.name}, {formatBytes(file.size)}
-              {file.size > PROXY_FILE_LIMIT && !directApiUrl
-                ? ' — large file: it will be hashed in your browser and only its digests sent'
-                : ''}
             </p>
           )}
           <div className="row">
@@ -309,9 +279,7 @@ export function EvidenceDesk({ directApiUrl }: { directApiUrl: string | null }) 
               <span>
                 {progress.kind === 'uploading'
                   ? `Uploading: ${formatBytes(progress.done)} of ${formatBytes(progress.total)}`
-                  : progress.kind === 'hashing'
-                    ? `Hashing in your browser: ${formatBytes(progress.done)} of ${formatBytes(progress.total)}`
-                    : 'Waiting for the chain to commit the deposit…'}
+                  : 'The file is hashed; waiting for the chain to commit the deposit…'}
               </span>
             </div>
           )}
