@@ -1,6 +1,7 @@
 import type { VerticalDescriptor } from '@trellis/shared';
 import { judicialEvidenceContract } from '@trellis/judicial-evidence-contract';
 import { JudicialEvidenceModule } from './judicial-evidence.module';
+import { CreateEvidenceReadModel1764000000000 } from './read-model/1764000000000-create-evidence-read-model';
 
 export const judicialEvidenceVertical: VerticalDescriptor = {
   name: 'judicial-evidence',
@@ -8,7 +9,7 @@ export const judicialEvidenceVertical: VerticalDescriptor = {
     'Judicial evidence: digests of evidence notarised, evidence chains, court verification',
   module: JudicialEvidenceModule,
   contract: judicialEvidenceContract,
-  migrations: [],
+  migrations: [CreateEvidenceReadModel1764000000000],
 };
 
 export { JudicialEvidenceModule };

@@ -30,3 +30,6 @@ export { KEY_NAME_PATTERN, TransactionSigner } from './signer';
 export type { KeyEntryInput } from './signer';
 export { memberKey, signTransaction } from './transactions';
 export type { MemberKey, SignedTransaction, TransactionRequest } from './transactions';
+// The commitment a private transaction's args carry (docs/spec/private-data.md): services build
+// it without importing chain-core themselves.
+export { privateCommitment } from '@trellis/chain-core';

@@ -1,0 +1,206 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ValidationFailedError, toFieldErrors } from '@trellis/shared';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Request, Response } from 'express';
+import { EvidenceChain } from '../chain/evidence-chain';
+import { NoSuchDepositError, NotDepositorError } from '../errors';
+import { ActingMember } from '../member.decorator';
+import type { DepositView, PresentationView } from '../read-model/deposit-view';
+import { EvidenceReadModel } from '../read-model/evidence-read-model';
+import {
+  DepositEvidenceCommand,
+  EvidenceChainQuery,
+  GetDepositQuery,
+  ListDepositsQuery,
+  RecordPresentationCommand,
+} from './commands';
+import {
+  DepositDigestRequestDto,
+  DepositFieldsDto,
+  PresentRequestDto,
+} from './deposit.request.dto';
+import { hashUpload } from './stream-digests';
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export function depositIdParam(id: string): string {
+  if (!HEX64.test(id)) {
+    throw new ValidationFailedError([
+      { field: 'id', pointer: '#/id', message: 'a deposit id is 64 lower-case hex digits' },
+    ]);
+  }
+  return id;
+}
+
+function bad(field: string, message: string): ValidationFailedError {
+  return new ValidationFailedError([{ field, pointer: `#/${field}`, message }]);
+}
+
+const memberHeader = ApiHeader({
+  name: 'X-Trellis-Member',
+  required: true,
+  description: 'The organisation (one the service acts for) that signs',
+});
+
+@ApiTags('judicial-evidence')
+@Controller('deposits')
+export class DepositsHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly chain: EvidenceChain,
+    private readonly readModel: EvidenceReadModel,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @memberHeader
+  @ApiOperation({ summary: 'Deposit evidence by its digests (the evidence stays with you)' })
+  deposit(
+    @ActingMember() org: string,
+    @Body() body: DepositDigestRequestDto,
+  ): Promise<DepositView> {
+    return this.commands.execute(new DepositEvidenceCommand(org, body));
+  }
+
+  @Post('upload')
+  @HttpCode(201)
+  @memberHeader
+  @ApiOperation({
+    summary: 'Deposit a file: streamed and hashed (SHA-256 + SM3) on the way, never stored',
+    description:
+      'multipart/form-data: fields type, title, parent?, corrects?, metadata? (JSON text), metadataRecipients? (comma-separated), and the part `file` (up to 2 GiB).',
+  })
+  async upload(@ActingMember() org: string, @Req() req: Request): Promise<DepositView> {
+    this.chain.member(org); // an unknown member is refused before the upload is read
+    const upload = await hashUpload(req, this.chain.config.uploadLimitBytes);
+    const f = upload.fields;
+    let metadata: unknown;
+    if (f['metadata'] !== undefined) {
+      try {
+        metadata = JSON.parse(f['metadata']);
+      } catch {
+        throw bad('metadata', 'must be JSON text');
+      }
+    }
+    const fields = plainToInstance(DepositFieldsDto, {
+      type: f['type'],
+      title: f['title'],
+      ...(f['parent'] ? { parent: f['parent'] } : {}),
+      ...(f['corrects'] ? { corrects: f['corrects'] } : {}),
+      ...(metadata !== undefined ? { metadata } : {}),
+      ...(f['metadataRecipients']
+        ? { metadataRecipients: f['metadataRecipients'].split(',').map((s) => s.trim()) }
+        : {}),
+    });
+    const errors = await validate(fields, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length > 0) throw new ValidationFailedError(toFieldErrors(errors));
+    return this.commands.execute(
+      new DepositEvidenceCommand(org, { ...fields, sha256: upload.sha256, sm3: upload.sm3 }),
+    );
+  }
+
+  @Get()
+  @memberHeader
+  @ApiOperation({
+    summary: "The acting organisation's deposits, newest first; q searches title, id and digests",
+  })
+  list(
+    @ActingMember() org: string,
+    @Query('q') q?: string,
+    @Query('type') type?: string,
+    @Query('limit') limit?: string,
+    @Query('before') before?: string,
+  ): Promise<{ items: DepositView[]; next: string | null }> {
+    this.chain.member(org);
+    const n = limit === undefined ? 50 : Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 200)
+      throw bad('limit', 'must be a whole number 1..200');
+    if (q !== undefined && (typeof q !== 'string' || q.length > 200)) {
+      throw bad('q', 'must be text of at most 200 characters');
+    }
+    if (type !== undefined && typeof type !== 'string') throw bad('type', 'must be text');
+    let cursor: { height: bigint; txIndex: number } | undefined;
+    if (before !== undefined) {
+      const m = /^(\d{1,19})\.(\d{1,9})$/.exec(String(before));
+      if (!m) throw bad('before', 'must be a cursor from a previous page');
+      cursor = { height: BigInt(m[1]!), txIndex: Number(m[2]) };
+    }
+    return this.queries.execute(
+      new ListDepositsQuery({
+        depositor: org,
+        limit: n,
+        ...(q ? { q } : {}),
+        ...(type ? { type } : {}),
+        ...(cursor ? { before: cursor } : {}),
+      }),
+    );
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A deposit (public: a court looks it up without an account)' })
+  get(@Param('id') id: string): Promise<DepositView> {
+    return this.queries.execute(new GetDepositQuery(depositIdParam(id)));
+  }
+
+  @Get(':id/chain')
+  @ApiOperation({
+    summary: 'The evidence chain the deposit belongs to (parents, children, corrections)',
+  })
+  evidenceChain(@Param('id') id: string): Promise<{ root: string; deposits: DepositView[] }> {
+    return this.queries.execute(new EvidenceChainQuery(depositIdParam(id)));
+  }
+
+  @Get(':id/proof')
+  @ApiOperation({
+    summary: 'The proof bundle (CBOR) of the deposit transaction and its receipt',
+    description: 'Verify it against genesis with trellis-verify or the court verification page.',
+  })
+  async proof(@Param('id') id: string, @Res() res: Response): Promise<void> {
+    depositIdParam(id);
+    if ((await this.readModel.byId(id)) === undefined)
+      throw new NoSuchDepositError(`no deposit ${id}`);
+    const bundle = await this.chain.proof(id);
+    res
+      .status(200)
+      .type('application/cbor')
+      .setHeader('content-disposition', `attachment; filename="${id}.proof"`);
+    res.end(Buffer.from(bundle));
+  }
+
+  @Get(':id/metadata')
+  @memberHeader
+  @ApiOperation({ summary: "The deposit's private metadata, for a recipient organisation" })
+  async metadata(
+    @ActingMember() org: string,
+    @Param('id') id: string,
+  ): Promise<{ metadata: unknown }> {
+    depositIdParam(id);
+    const row = await this.readModel.byId(id);
+    if (row === undefined) throw new NoSuchDepositError(`no deposit ${id}`);
+    if (row.private_hash === null)
+      throw new NoSuchDepositError(`deposit ${id} has no private metadata`);
+    if (!(row.private_recipients ?? []).includes(org)) {
+      throw new NotDepositorError(`${org} is not a recipient of this deposit's metadata`);
+    }
+    const payload = await this.chain.readPrivate(org, id);
+    return { metadata: JSON.parse(new TextDecoder().decode(payload)) as unknown };
+  }
+
+  @Post(':id/presentations')
+  @HttpCode(201)
+  @memberHeader
+  @ApiOperation({ summary: 'A court records that the deposit was presented in a case' })
+  present(
+    @ActingMember() org: string,
+    @Param('id') id: string,
+    @Body() body: PresentRequestDto,
+  ): Promise<PresentationView> {
+    return this.commands.execute(
+      new RecordPresentationCommand(org, depositIdParam(id), body.caseNumber),
+    );
+  }
+}
