@@ -45,13 +45,23 @@ export const EVIDENCE_TYPES = [
   'other',
 ] as const;
 
-/** The local consortium's member organisations, which a depositor page may act as. */
-export const MEMBER_ORGS: readonly { id: string; name: string }[] = [
-  { id: 'tax-bureau', name: 'Tax bureau' },
-  { id: 'bank', name: 'Bank' },
-  { id: 'court', name: 'Court' },
-  { id: 'manufacturer', name: 'Manufacturer' },
-];
+export interface Organisation {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** The organisations a genesis file names (`organisations[].id/name`); [] for anything else. */
+export function genesisOrganisations(genesis: unknown): Organisation[] {
+  const list =
+    genesis !== null && typeof genesis === 'object'
+      ? (genesis as { organisations?: unknown }).organisations
+      : undefined;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((o: unknown) => {
+    const { id, name } = (o ?? {}) as { id?: unknown; name?: unknown };
+    return typeof id === 'string' && typeof name === 'string' ? [{ id, name }] : [];
+  });
+}
 
 /** An API answer that is not what the page asked for: its problem, or what went wrong. */
 export class ApiError extends Error {

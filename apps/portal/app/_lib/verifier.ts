@@ -2,7 +2,7 @@
 // the deposit's proof bundle is verified here against the chain's genesis with the trellis-verify
 // bundle (/dist/trellis-verify.js, built from libs/verify). What the service says about a deposit is
 // only believed where the verified proof says the same.
-import { type Deposit, apiBytes, formatUtc } from './evidence-api';
+import { type Deposit, apiBytes, formatUtc, genesisOrganisations } from './evidence-api';
 
 export interface Digests {
   readonly sha256: string;
@@ -124,6 +124,8 @@ export interface ProvenDeposit {
   readonly sha256: string;
   readonly sm3: string;
   readonly depositor: string;
+  /** The depositor's name as the genesis names it (the service's name if the genesis has none). */
+  readonly depositorName: string;
 }
 
 export type Check =
@@ -151,7 +153,11 @@ const num = (v: Json | undefined): number => (typeof v === 'number' ? v : Number
 class Disagreement extends Error {}
 
 /** Reads the verified verdict and checks that it proves `deposit`, field by field. */
-function provenDeposit(verdict: { [key: string]: Json }, deposit: Deposit): ProvenDeposit {
+function provenDeposit(
+  verdict: { [key: string]: Json },
+  deposit: Deposit,
+  names: ReadonlyMap<string, string>,
+): ProvenDeposit {
   if (verdict['kind'] !== 'transaction') {
     throw new Disagreement('the proof is not about a transaction');
   }
@@ -197,6 +203,7 @@ function provenDeposit(verdict: { [key: string]: Json }, deposit: Deposit): Prov
     quorum: num(verdict['quorum']),
     validators: num(verdict['validators']),
     ...proven,
+    depositorName: names.get(proven.depositor) ?? deposit.depositorName,
   };
 }
 
@@ -218,10 +225,17 @@ export function evidenceMismatch(evidence: Evidence, deposit: Deposit): string |
   return null;
 }
 
-let genesisCache: Promise<{ text: string; sha256: string }> | null = null;
+interface Genesis {
+  readonly text: string;
+  readonly sha256: string;
+  /** Organisation names by id, from the genesis the verdict relies on. */
+  readonly names: ReadonlyMap<string, string>;
+}
+
+let genesisCache: Promise<Genesis> | null = null;
 
 /** The genesis file and the SHA-256 of its bytes, computed here (the court compares it). */
-function fetchGenesis(): Promise<{ text: string; sha256: string }> {
+function fetchGenesis(): Promise<Genesis> {
   genesisCache ??= (async () => {
     const [{ bytes }, { trellisHasher }] = await Promise.all([
       apiBytes('/genesis'),
@@ -229,7 +243,15 @@ function fetchGenesis(): Promise<{ text: string; sha256: string }> {
     ]);
     const hasher = trellisHasher();
     hasher.update(bytes);
-    return { text: new TextDecoder().decode(bytes), sha256: hasher.digest().sha256 };
+    const text = new TextDecoder().decode(bytes);
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // the verifier refuses it with its own reason (bad-genesis)
+    }
+    const names = new Map(genesisOrganisations(parsed).map((o) => [o.id, o.name] as const));
+    return { text, sha256: hasher.digest().sha256, names };
   })();
   genesisCache.catch(() => (genesisCache = null));
   return genesisCache;
@@ -243,7 +265,7 @@ function verifiedSentence(evidence: Evidence, deposit: Deposit, p: ProvenDeposit
         ? `evidence with this ${evidence.algorithm === 'sha256' ? 'SHA-256' : 'SM3'} digest was`
         : `“${deposit.title}” (SHA-256 ${deposit.sha256.slice(0, 16)}…) was`;
   return (
-    `Verified: ${what} deposited by ${deposit.depositorName} (${p.depositor}) on ` +
+    `Verified: ${what} deposited by ${p.depositorName} (${p.depositor}) on ` +
     `${formatUtc(p.timestampMs)}, block ${p.height}, signed by ${p.signers} of ` +
     `${p.validators} validators (quorum ${p.quorum}).`
   );
@@ -271,7 +293,7 @@ export async function checkDeposit(evidence: Evidence, deposit: Deposit): Promis
     };
   }
   try {
-    const proven = provenDeposit(result.verdict, deposit);
+    const proven = provenDeposit(result.verdict, deposit, genesis.names);
     return {
       state: 'verified',
       deposit,

@@ -8,8 +8,9 @@ import {
   type Deposit,
   EVIDENCE_API,
   EVIDENCE_TYPES,
-  MEMBER_ORGS,
+  type Organisation,
   apiJson,
+  genesisOrganisations,
   certificateHref,
   courtVerifyHref,
   formatBytes,
@@ -65,7 +66,8 @@ function uploadWithProgress(
 }
 
 export function EvidenceDesk() {
-  const [member, setMember] = useState<string>(MEMBER_ORGS[0]!.id);
+  const [orgs, setOrgs] = useState<readonly Organisation[]>([]);
+  const [member, setMember] = useState<string>('');
   const [file, setFile] = useState<File | null>(null);
   const [type, setType] = useState<string>('document');
   const [title, setTitle] = useState('');
@@ -81,9 +83,19 @@ export function EvidenceDesk() {
   const [listError, setListError] = useState<string | null>(null);
   const [listLoading, setListLoading] = useState(false);
 
+  // The members to act as: the consortium's organisations, as its genesis file names them.
   useEffect(() => {
-    const saved = window.localStorage.getItem(MEMBER_KEY);
-    if (saved && MEMBER_ORGS.some((o) => o.id === saved)) setMember(saved);
+    apiJson<unknown>('/genesis')
+      .then((genesis) => {
+        const list = genesisOrganisations(genesis);
+        if (list.length === 0) throw new Error('the genesis file names no organisations');
+        setOrgs(list);
+        const saved = window.localStorage.getItem(MEMBER_KEY);
+        setMember(list.some((o) => o.id === saved) ? saved! : list[0]!.id);
+      })
+      .catch((error: unknown) =>
+        setListError(`the consortium's organisations could not be loaded: ${errorText(error)}`),
+      );
   }, []);
 
   const loadList = useCallback(
@@ -111,7 +123,7 @@ export function EvidenceDesk() {
 
   // The list follows the acting organisation (the search runs when submitted).
   useEffect(() => {
-    void loadList(null);
+    if (member) void loadList(null);
   }, [member]); // not on `loadList`: it changes with every keystroke of the search
 
   function chooseMember(id: string) {
@@ -162,7 +174,7 @@ export function EvidenceDesk() {
   }
 
   const busy = progress.kind !== 'idle';
-  const memberName = MEMBER_ORGS.find((o) => o.id === member)?.name ?? member;
+  const memberName = orgs.find((o) => o.id === member)?.name ?? member;
 
   return (
     <main className="evidence-page">
@@ -184,7 +196,7 @@ export function EvidenceDesk() {
             value={member}
             onChange={(e) => chooseMember(e.target.value)}
           >
-            {MEMBER_ORGS.map((o) => (
+            {orgs.map((o) => (
               <option key={o.id} value={o.id}>
                 {o.name} ({o.id})
               </option>
@@ -264,7 +276,7 @@ export function EvidenceDesk() {
             </datalist>
           </label>
           <div className="row">
-            <button type="submit" data-testid="deposit-submit" disabled={busy}>
+            <button type="submit" data-testid="deposit-submit" disabled={busy || !member}>
               Deposit as {memberName}
             </button>
           </div>

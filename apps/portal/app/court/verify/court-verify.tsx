@@ -299,7 +299,7 @@ function CheckResult({ check }: { check: Check }) {
       <dl className="facts">
         <dt>Deposited by</dt>
         <dd data-testid="depositor">
-          {deposit.depositorName} (<code>{proven.depositor}</code>)
+          {proven.depositorName} (<code>{proven.depositor}</code>)
         </dd>
         <dt>When</dt>
         <dd data-testid="deposit-time">{formatUtc(proven.timestampMs)}</dd>

@@ -1,0 +1,394 @@
+// End-to-end test of the evidence pages against the real stack: four validator processes, the
+// judicial-evidence service on a fresh PostgreSQL database (apps/judicial-evidence's test
+// stack, run as a child process), and `next start` of the built portal, read by Debian's
+// Chromium. Nothing is mocked: deposits are committed on the chain, and the court page verifies
+// their proof bundles in the browser against the consortium's genesis file.
+//
+// TRELLIS_GUIDE_SCREENSHOTS=1 also saves the screenshots of docs/guides/judicial-evidence.md.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, type Page, type Request, chromium } from 'playwright-core';
+import { type StackProcess, startEvidenceStackProcess } from './support/evidence-stack-process';
+
+const PORTAL_DIR = path.resolve(__dirname, '..');
+const REPO = path.resolve(PORTAL_DIR, '..', '..');
+const NEXT_BIN = require.resolve('next/dist/bin/next');
+const CHROMIUM = '/usr/bin/chromium';
+const GUIDE_IMG =
+  process.env['TRELLIS_GUIDE_SCREENSHOTS'] === '1' ? path.join(REPO, 'docs/guides/img') : null;
+const API = '/api/judicial-evidence';
+
+interface Deposit {
+  id: string;
+  sha256: string;
+  sm3: string;
+  title: string;
+  depositor: string;
+  depositorName: string;
+  height: string;
+  timeMs: string;
+  links: { verifyPage: string };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Deterministic bytes that look random (a file no earlier run deposited: the seed varies). */
+function evidenceBytes(size: number, seed: number): Buffer {
+  const out = Buffer.alloc(size);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+/** SM3 by OpenSSL: independent of the page's own SM3. */
+const sm3 = (file: string): string =>
+  execFileSync('openssl', ['dgst', '-sm3', '-r', file], { encoding: 'utf8' }).split(' ')[0]!;
+const utc = (ms: number): string =>
+  `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+describe('evidence pages on the real stack', () => {
+  let stack: StackProcess | undefined;
+  let server: ChildProcess | undefined;
+  let serverLog = '';
+  let portalUrl: string;
+  let workDir: string;
+  let browser: BrowserContext | undefined;
+  let page: Page;
+  const pageErrors: string[] = [];
+  /** The evidence (6 MiB) and the same file with one byte changed. */
+  let genuine: { file: string; bytes: Buffer; sha256: string; sm3: string };
+  let altered: { file: string; sha256: string; sm3: string };
+  let deposit: Deposit;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
+    if (!fs.existsSync(path.join(PORTAL_DIR, '.next', 'BUILD_ID'))) {
+      throw new Error('the portal is not built: run `npm run build` first (`npm test` does)');
+    }
+    if (!fs.existsSync(path.join(PORTAL_DIR, 'public', 'dist', 'trellis-verify.js'))) {
+      throw new Error('public/dist/trellis-verify.js is missing: `npm run build` copies it');
+    }
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-portal-evidence-'));
+    const bytes = evidenceBytes(6 * 1024 * 1024 + 123, Date.now());
+    const file = path.join(workDir, 'loan-agreement.pdf');
+    fs.writeFileSync(file, bytes);
+    genuine = { file, bytes, sha256: sha256(bytes), sm3: sm3(file) };
+    const changed = Buffer.from(bytes);
+    changed[4_000_000] = changed[4_000_000]! ^ 0x01;
+    const alteredFile = path.join(workDir, 'loan-agreement-altered.pdf');
+    fs.writeFileSync(alteredFile, changed);
+    altered = { file: alteredFile, sha256: sha256(changed), sm3: sm3(alteredFile) };
+
+    const port = await freePort();
+    portalUrl = `http://127.0.0.1:${port}`;
+    stack = await startEvidenceStackProcess(portalUrl);
+    server = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+      cwd: PORTAL_DIR,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        TRELLIS_API_URL: stack.apiUrl,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
+    server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (server.exitCode !== null) throw new Error(`next start exited:\n${serverLog}`);
+      try {
+        const res = await fetch(`${portalUrl}/court/verify`);
+        await res.body?.cancel();
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`next start did not answer:\n${serverLog}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    browser = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
+      executablePath: CHROMIUM,
+      viewport: { width: 1100, height: 900 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 360_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server?.pid !== undefined && server.exitCode === null && server.signalCode === null) {
+      const proc = server;
+      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+      process.kill(-server.pid, 'SIGTERM');
+      await exited;
+    }
+    await stack?.stop();
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  }, 90_000);
+
+  afterEach(() => {
+    // The pages work without JavaScript errors.
+    expect(pageErrors).toEqual([]);
+  });
+
+  async function shot(name: string): Promise<void> {
+    if (!GUIDE_IMG) return;
+    fs.mkdirSync(GUIDE_IMG, { recursive: true });
+    await page.screenshot({ path: path.join(GUIDE_IMG, `judicial-evidence-${name}.png`) });
+  }
+
+  async function verdict(): Promise<{ state: string | null; text: string }> {
+    const el = page.getByTestId('verdict').first();
+    await el.waitFor({ timeout: 60_000 });
+    return { state: await el.getAttribute('data-state'), text: (await el.innerText()).trim() };
+  }
+
+  it('depositor page: deposits a file with upload progress, and lists it in My deposits', async () => {
+    await page.goto(`${portalUrl}/evidence`);
+    const select = page.getByTestId('member-select');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="member-select"] option').length === 4,
+    );
+    expect(await select.locator('option').allInnerTexts()).toContain('Commercial Bank (bank)');
+    await select.selectOption('bank');
+    await page.getByTestId('deposit-file').setInputFiles(genuine.file);
+    await page.getByTestId('deposit-type').selectOption('contract');
+    await page.getByTestId('deposit-title').fill('Loan agreement 2026-117');
+    // Record every state of the progress bar while the upload runs.
+    await page.evaluate(() => {
+      const seen: [number, number][] = [];
+      (window as unknown as { progressSeen: typeof seen }).progressSeen = seen;
+      new MutationObserver(() => {
+        const bar = document.querySelector<HTMLProgressElement>('[data-testid="upload-progress"]');
+        if (bar) seen.push([bar.value, bar.max]);
+      }).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        characterData: true,
+      });
+    });
+    // Loopback sends 6 MiB in one go; at 4 MiB/s (Chromium's own network throttling) the
+    // upload takes long enough for progress events, as on a real network.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 4 * 1024 * 1024,
+    });
+    await page.getByTestId('deposit-submit').click();
+    const result = page.getByTestId('deposit-result');
+    try {
+      await page.getByTestId('upload-progress').waitFor();
+      await shot('uploading');
+      await result.waitFor({ timeout: 90_000 });
+    } finally {
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
+      await cdp.detach();
+    }
+    const id = (await page.getByTestId('created-id').innerText()).trim();
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    const text = await result.innerText();
+    expect(text).toContain('Deposited “Loan agreement 2026-117” as Commercial Bank in block');
+    expect(text).toContain(genuine.sha256);
+    expect(text).toContain(genuine.sm3);
+
+    const seen = await page.evaluate(
+      () => (window as unknown as { progressSeen: [number, number][] }).progressSeen,
+    );
+    // The bar reported bytes sent out of the whole multipart body (the file and a little more).
+    const uploading = seen.filter(([value, max]) => max > 1 && value > 0);
+    expect(uploading.length).toBeGreaterThan(0);
+    for (const [value, max] of uploading) {
+      expect(max).toBeGreaterThanOrEqual(genuine.bytes.length);
+      expect(value).toBeLessThanOrEqual(max);
+    }
+
+    // The service's record, read back through the portal's /api forwarder.
+    const res = await page.request.get(`${portalUrl}${API}/deposits/${id}`);
+    expect(res.status()).toBe(200);
+    deposit = (await res.json()) as Deposit;
+    expect(deposit).toMatchObject({
+      id,
+      sha256: genuine.sha256,
+      sm3: genuine.sm3,
+      depositor: 'bank',
+      title: 'Loan agreement 2026-117',
+    });
+
+    // My deposits lists it, with its certificate and court links; the search finds it.
+    const row = page.locator(`[data-testid="deposit-row"][data-deposit-id="${id}"]`);
+    await row.waitFor();
+    expect(await row.innerText()).toContain('Loan agreement 2026-117');
+    expect(
+      await row.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+    ).toEqual([`${API}/deposits/${id}/certificate.pdf`, `/court/verify?deposit=${id}`]);
+    await shot('deposit');
+    await page.getByTestId('search-input').fill('no such title anywhere');
+    await page.getByTestId('search-submit').click();
+    await page.getByTestId('no-deposits').waitFor();
+    await page.getByTestId('search-input').fill('Loan agreement');
+    await page.getByTestId('search-submit').click();
+    await row.waitFor();
+
+    const pdf = await page.request.get(`${portalUrl}${API}/deposits/${id}/certificate.pdf`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toContain('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  }, 180_000);
+
+  it('court page: the genuine file, hashed in the browser and never uploaded, is Verified', async () => {
+    await page.goto(`${portalUrl}/court/verify`);
+    const sent: Request[] = [];
+    const onRequest = (r: Request) => sent.push(r);
+    page.on('request', onRequest);
+    await page.getByTestId('file-input').setInputFiles(genuine.file);
+    const { state, text } = await verdict();
+    page.off('request', onRequest);
+    expect(state).toBe('verified');
+    expect(text).toBe(
+      `Verified: this exact file was deposited by Commercial Bank (bank) on ` +
+        `${utc(Number(deposit.timeMs))}, block ${deposit.height}, signed by ` +
+        text.match(/signed by (\d) of/)![1] +
+        ` of 4 validators (quorum 3).`,
+    );
+    expect(Number(text.match(/signed by (\d) of/)![1])).toBeGreaterThanOrEqual(3);
+    expect(await page.getByTestId('file-digests').innerText()).toContain(genuine.sm3);
+    expect(await page.getByTestId('depositor').innerText()).toBe('Commercial Bank (bank)');
+    expect(await page.getByTestId('block').innerText()).toMatch(new RegExp(`^${deposit.height} `));
+    expect(await page.getByTestId('proven-sha256').innerText()).toBe(genuine.sha256);
+    expect(await page.getByTestId('deposit-id').innerText()).toBe(deposit.id);
+    // The genesis the check relied on is the consortium's own file, byte for byte.
+    const genesis = fs.readFileSync(path.join(stack!.consortiumDir, 'genesis.json'));
+    expect(await page.getByTestId('genesis-sha256').innerText()).toBe(sha256(genesis));
+    await page.getByTestId('evidence-chain').locator('li').first().waitFor();
+    expect(await page.getByTestId('evidence-chain').locator('a').getAttribute('href')).toBe(
+      `/court/verify?deposit=${deposit.id}`,
+    );
+    expect(await page.getByTestId('presentations').innerText()).toBe(
+      'Not yet presented in any case.',
+    );
+
+    // The page asked only by digest: no request carried the file.
+    expect(sent.filter((r) => r.method() !== 'GET').map((r) => r.url())).toEqual([]);
+    expect(sent.map((r) => r.url())).toContain(
+      `${portalUrl}${API}/verify?sha256=${genuine.sha256}`,
+    );
+    expect(sent.map((r) => r.url())).toContain(`${portalUrl}${API}/deposits/${deposit.id}/proof`);
+    await shot('verified');
+  }, 120_000);
+
+  it('court page: the same file with one byte changed is a clear MISMATCH', async () => {
+    await page.goto(`${portalUrl}/court/verify`);
+    await page.getByTestId('file-input').setInputFiles(altered.file);
+    const { state, text } = await verdict();
+    expect(state).toBe('mismatch');
+    expect(text).toBe(
+      `MISMATCH This file is not deposited evidence: its SHA-256 ${altered.sha256} matches no deposit on the chain.`,
+    );
+    expect(await page.getByTestId('verdict').evaluate((el) => getComputedStyle(el).color)).not.toBe(
+      'rgb(0, 0, 0)',
+    );
+    await shot('mismatch');
+  }, 120_000);
+
+  it('court page: the certificate QR link verifies the deposit, and tells a different file apart', async () => {
+    expect(deposit.links.verifyPage).toBe(`${portalUrl}/court/verify?deposit=${deposit.id}`);
+    await page.goto(deposit.links.verifyPage);
+    expect(await page.getByTestId('opened-deposit').innerText()).toContain(deposit.id);
+    const { state, text } = await verdict();
+    expect(state).toBe('verified');
+    expect(text).toMatch(
+      new RegExp(
+        `^Verified: “Loan agreement 2026-117” \\(SHA-256 ${genuine.sha256.slice(0, 16)}…\\) was deposited by Commercial Bank \\(bank\\) on .* UTC, block ${deposit.height}, signed by [34] of 4 validators \\(quorum 3\\)\\.$`,
+      ),
+    );
+    await shot('qr-link');
+
+    await page.getByTestId('file-input').setInputFiles(altered.file);
+    await page.getByTestId('verdict').and(page.locator('[data-state="mismatch"]')).waitFor();
+    expect((await verdict()).text).toBe(
+      `MISMATCH This file is not the deposited evidence: its SHA-256 is ${altered.sha256}, the deposit records ${genuine.sha256}.`,
+    );
+
+    await page.getByTestId('file-input').setInputFiles(genuine.file);
+    await page.getByTestId('verdict').and(page.locator('[data-state="verified"]')).waitFor();
+    expect((await verdict()).text).toMatch(
+      /^Verified: this exact file was deposited by Commercial Bank/,
+    );
+  }, 120_000);
+
+  it('court page: a pasted SM3 digest verifies; a tampered proof bundle is NOT VERIFIED', async () => {
+    await page.goto(`${portalUrl}/court/verify`);
+    await page.getByTestId('digest-algorithm').selectOption('sm3');
+    await page.getByTestId('digest-input').fill(genuine.sm3.toUpperCase());
+    await page.getByTestId('digest-submit').click();
+    const pasted = await verdict();
+    expect(pasted.state).toBe('verified');
+    expect(pasted.text).toMatch(
+      /^Verified: evidence with this SM3 digest was deposited by Commercial Bank \(bank\) on /,
+    );
+
+    // The same check with one byte of the proof's last signature flipped on the way in: the
+    // browser's verifier must refuse it, whatever the service said.
+    await page.route(`**${API}/deposits/*/proof`, async (route) => {
+      const res = await route.fetch();
+      const body = Buffer.from(await res.body());
+      body[body.length - 3] = body[body.length - 3]! ^ 0x01;
+      await route.fulfill({ response: res, body });
+    });
+    try {
+      await page.goto(`${portalUrl}/court/verify`);
+      await page.getByTestId('file-input').setInputFiles(genuine.file);
+      const { state, text } = await verdict();
+      expect(state).toBe('not-verified');
+      expect(text).toMatch(/^NOT VERIFIED The proof of deposit [0-9a-f]{64} failed verification: /);
+      expect(await page.getByTestId('verify-reason').innerText()).toMatch(
+        /\(bad-[a-z-]+ at \S+\)$/,
+      );
+      await shot('not-verified');
+    } finally {
+      await page.unroute(`**${API}/deposits/*/proof`);
+    }
+  }, 120_000);
+});
