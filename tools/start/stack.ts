@@ -64,6 +64,49 @@ export async function initConsortiumOnce(options: StackOptions, log: string): Pr
   return true;
 }
 
+/**
+ * The court organisation's member with the `court` role (`trellis-node cert issue`), which the
+ * judicial evidence service signs presentations with, unless it exists already.
+ */
+export async function issueCourtMemberOnce(options: StackOptions, log: string): Promise<boolean> {
+  const out = join(consortiumDir(options.dataDir), 'orgs', 'court', 'court');
+  if (existsSync(`${out}.pem`)) return false;
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      '@swc-node/register',
+      NODE_MAIN,
+      'cert',
+      'issue',
+      '--dir',
+      consortiumDir(options.dataDir),
+      '--org',
+      'court',
+      '--kind',
+      'service',
+      '--name',
+      'court-clerk',
+      '--roles',
+      'service,court',
+      '--out',
+      out,
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const sink = createWriteStream(log, { flags: 'a' });
+  child.stdout.pipe(sink);
+  child.stderr.pipe(sink);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`trellis-node cert issue failed (exit ${code}); see ${log}`);
+  return true;
+}
+
+/** The validators' API base URLs. */
+export function nodeApiUrls(options: StackOptions): string[] {
+  return LOCAL_ORGS.map((_, i) => `http://${options.host}:${options.nodeBasePort + 101 + i}`);
+}
+
 /** The four validator processes of the local consortium. */
 export function nodeServices(options: StackOptions): ServiceSpec[] {
   return LOCAL_ORGS.map((org, i) => ({
@@ -96,6 +139,10 @@ export function stackServices(options: StackOptions): ServiceSpec[] {
         PORT: String(options.apiPort),
         TRELLIS_DATA_DIR: options.dataDir,
         NODE_ENV: 'production',
+        // The verticals act on the local consortium for its four organisations.
+        TRELLIS_CHAIN_NODES: nodeApiUrls(options).join(','),
+        TRELLIS_CONSORTIUM_DIR: consortiumDir(options.dataDir),
+        TRELLIS_PORTAL_URL: `http://${options.host}:${options.portalPort}`,
       },
       readyUrl: `${api}/api/ready`,
     },

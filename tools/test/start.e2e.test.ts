@@ -149,6 +149,27 @@ describe('npm start', () => {
     expect(nodes.map((n) => n.org)).toEqual(['tax-bureau', 'bank', 'court', 'manufacturer']);
     expect(nodes.every((n) => n.height >= 3n && n.peers === 3)).toBe(true);
 
+    // The API server acts on that chain: a deposit commits and is projected into the embedded
+    // database's read model.
+    const hex = (c: string) => c.repeat(64);
+    const deposited = await fetch(`${api}/api/judicial-evidence/deposits`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-trellis-member': 'bank' },
+      body: JSON.stringify({
+        sha256: hex('1'),
+        sm3: hex('2'),
+        type: 'contract',
+        title: 'npm start',
+      }),
+    });
+    expect(deposited.status).toBe(201);
+    const found = (await (
+      await fetch(`${api}/api/judicial-evidence/verify?sha256=${hex('1')}`)
+    ).json()) as { matches: { depositor: string; title: string }[] };
+    expect(found.matches).toEqual([
+      expect.objectContaining({ depositor: 'bank', title: 'npm start' }),
+    ]);
+
     await ctrlC(stack);
     expect(await processesWithMarker(marker)).toEqual([]);
     // The API server shut down gracefully (closing its database), not by SIGKILL.
