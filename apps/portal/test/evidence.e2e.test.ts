@@ -131,7 +131,7 @@ describe('evidence pages on the real stack', () => {
     }
     browser = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
       executablePath: CHROMIUM,
-      viewport: { width: 1100, height: 900 },
+      viewport: { width: 1000, height: 860 },
       args: [
         '--headless',
         '--no-sandbox',
@@ -164,10 +164,17 @@ describe('evidence pages on the real stack', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  async function shot(name: string): Promise<void> {
+  /** Saves a guide screenshot: the whole page, the viewport, or the result section only. */
+  async function shot(name: string, what: 'page' | 'viewport' | 'result' = 'page'): Promise<void> {
     if (!GUIDE_IMG) return;
     fs.mkdirSync(GUIDE_IMG, { recursive: true });
-    await page.screenshot({ path: path.join(GUIDE_IMG, `judicial-evidence-${name}.png`) });
+    const file = path.join(GUIDE_IMG, `judicial-evidence-${name}.png`);
+    if (what === 'result') {
+      await page.locator('section[aria-labelledby="result-heading"]').screenshot({ path: file });
+    } else {
+      await page.screenshot({ path: file, fullPage: what === 'page' });
+    }
+    expect(fs.statSync(file).size).toBeLessThan(200 * 1024);
   }
 
   async function verdict(): Promise<{ state: string | null; text: string }> {
@@ -215,7 +222,7 @@ describe('evidence pages on the real stack', () => {
     const result = page.getByTestId('deposit-result');
     try {
       await page.getByTestId('upload-progress').waitFor();
-      await shot('uploading');
+      await shot('uploading', 'viewport');
       await result.waitFor({ timeout: 90_000 });
     } finally {
       await cdp.send('Network.emulateNetworkConditions', {
@@ -315,7 +322,7 @@ describe('evidence pages on the real stack', () => {
       `${portalUrl}${API}/verify?sha256=${genuine.sha256}`,
     );
     expect(sent.map((r) => r.url())).toContain(`${portalUrl}${API}/deposits/${deposit.id}/proof`);
-    await shot('verified');
+    await shot('verified', 'result');
   }, 120_000);
 
   it('court page: the same file with one byte changed is a clear MISMATCH', async () => {
@@ -334,6 +341,25 @@ describe('evidence pages on the real stack', () => {
 
   it('court page: the certificate QR link verifies the deposit, and tells a different file apart', async () => {
     expect(deposit.links.verifyPage).toBe(`${portalUrl}/court/verify?deposit=${deposit.id}`);
+    // A later deposit in the same evidence chain (by digest), and a court's presentation.
+    const photo = evidenceBytes(4096, 7);
+    const child = await page.request.post(`${portalUrl}${API}/deposits`, {
+      headers: { 'X-Trellis-Member': 'manufacturer' },
+      data: {
+        sha256: sha256(photo),
+        sm3: createHash('sha256').update('not the real sm3').digest('hex'),
+        type: 'image',
+        title: 'Photo of the signed page',
+        parent: deposit.id,
+      },
+    });
+    expect(child.status()).toBe(201);
+    const presented = await page.request.post(
+      `${portalUrl}${API}/deposits/${deposit.id}/presentations`,
+      { headers: { 'X-Trellis-Member': 'court' }, data: { caseNumber: '(2026) Civ 117' } },
+    );
+    expect(presented.status()).toBe(201);
+
     await page.goto(deposit.links.verifyPage);
     expect(await page.getByTestId('opened-deposit').innerText()).toContain(deposit.id);
     const { state, text } = await verdict();
@@ -343,7 +369,16 @@ describe('evidence pages on the real stack', () => {
         `^Verified: “Loan agreement 2026-117” \\(SHA-256 ${genuine.sha256.slice(0, 16)}…\\) was deposited by Commercial Bank \\(bank\\) on .* UTC, block ${deposit.height}, signed by [34] of 4 validators \\(quorum 3\\)\\.$`,
       ),
     );
-    await shot('qr-link');
+    const chain = page.getByTestId('evidence-chain').locator('li');
+    await chain.nth(1).waitFor();
+    expect(await chain.allInnerTexts()).toEqual([
+      expect.stringMatching(/^Loan agreement 2026-117 — Commercial Bank, .* UTC \(this deposit\)$/),
+      expect.stringMatching(/^Photo of the signed page — .*, .* UTC$/),
+    ]);
+    expect(await page.getByTestId('presentations').innerText()).toMatch(
+      /^Case \(2026\) Civ 117, court, block \d+, .* UTC$/,
+    );
+    await shot('qr-link', 'result');
 
     await page.getByTestId('file-input').setInputFiles(altered.file);
     await page.getByTestId('verdict').and(page.locator('[data-state="mismatch"]')).waitFor();
@@ -386,7 +421,7 @@ describe('evidence pages on the real stack', () => {
       expect(await page.getByTestId('verify-reason').innerText()).toMatch(
         /\(bad-[a-z-]+ at \S+\)$/,
       );
-      await shot('not-verified');
+      await shot('not-verified', 'result');
     } finally {
       await page.unroute(`**${API}/deposits/*/proof`);
     }

@@ -14,6 +14,7 @@ import {
   certificateHref,
   courtVerifyHref,
   formatBytes,
+  formatUtc,
   isHex64,
   problemOf,
 } from '../_lib/evidence-api';
@@ -311,7 +312,7 @@ export function EvidenceDesk() {
           <div className="verdict verdict-ok" data-testid="deposit-result">
             <p>
               Deposited “{created.title}” as {created.depositorName} in block {created.height} at{' '}
-              {created.time}.
+              {formatUtc(Number(created.timeMs))}.
             </p>
             <p>
               Deposit id <code data-testid="created-id">{created.id}</code>
@@ -380,7 +381,7 @@ export function EvidenceDesk() {
                   <code className="muted">{d.sha256.slice(0, 16)}…</code>
                 </td>
                 <td>{d.type}</td>
-                <td>{d.time}</td>
+                <td>{formatUtc(Number(d.timeMs))}</td>
                 <td>{d.height}</td>
                 <td>
                   <a href={certificateHref(d.id)}>Certificate</a> ·{' '}

@@ -357,7 +357,8 @@ function DepositFacts({ deposit }: { deposit: Deposit }) {
       </dd>
       <dt>Depositor (claimed)</dt>
       <dd>
-        {deposit.depositorName} (<code>{deposit.depositor}</code>), {deposit.time}
+        {deposit.depositorName} (<code>{deposit.depositor}</code>),{' '}
+        {formatUtc(Number(deposit.timeMs))}
       </dd>
       <dt>SHA-256 recorded</dt>
       <dd>
@@ -394,7 +395,8 @@ function EvidenceChain({ deposit }: { deposit: Deposit }) {
         <ol data-testid="evidence-chain">
           {chain.map((d) => (
             <li key={d.id} aria-current={d.id === deposit.id ? 'true' : undefined}>
-              <a href={courtVerifyHref(d.id)}>{d.title}</a> — {d.depositorName}, {d.time}
+              <a href={courtVerifyHref(d.id)}>{d.title}</a> — {d.depositorName},{' '}
+              {formatUtc(Number(d.timeMs))}
               {d.id === deposit.id && ' (this deposit)'}
               {d.corrects && ' (a correction)'}
               {d.correctedBy.length > 0 && ' (corrected later)'}
@@ -418,7 +420,7 @@ function Presentations({ deposit }: { deposit: Deposit }) {
         <ul data-testid="presentations">
           {deposit.presentations.map((p) => (
             <li key={`${p.court}/${p.caseNumber}`}>
-              Case {p.caseNumber}, {p.court}, block {p.height}, {p.time}
+              Case {p.caseNumber}, {p.court}, block {p.height}, {formatUtc(Date.parse(p.time))}
             </li>
           ))}
         </ul>
