@@ -221,7 +221,10 @@ describe('evidence pages on the real stack', () => {
     await page.getByTestId('deposit-submit').click();
     const result = page.getByTestId('deposit-result');
     try {
-      await page.getByTestId('upload-progress').waitFor();
+      await page.waitForFunction(() => {
+        const bar = document.querySelector<HTMLProgressElement>('[data-testid="upload-progress"]');
+        return bar !== null && bar.max > 1 && bar.value > bar.max / 4;
+      });
       await shot('uploading', 'viewport');
       await result.waitFor({ timeout: 90_000 });
     } finally {
