@@ -281,6 +281,14 @@ describe('evidence pages on the real stack', () => {
     await page.getByTestId('search-submit').click();
     await row.waitFor();
 
+    // The same file again, for the same organisation: refused, pointing at the first deposit.
+    await page.getByTestId('deposit-title').fill('Loan agreement, again');
+    await page.getByTestId('deposit-submit').click();
+    const refusal = page.getByTestId('deposit-error');
+    await refusal.waitFor({ timeout: 60_000 });
+    expect(await refusal.innerText()).toContain('(already-deposited)');
+    expect(await refusal.locator('a').getAttribute('href')).toBe(`/court/verify?deposit=${id}`);
+
     const pdf = await page.request.get(`${portalUrl}${API}/deposits/${id}/certificate.pdf`);
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toContain('application/pdf');
@@ -341,6 +349,28 @@ describe('evidence pages on the real stack', () => {
     );
     await shot('mismatch');
   }, 120_000);
+
+  it('court page: a file dropped on the drop zone is hashed in the page as OpenSSL hashes it', async () => {
+    await page.goto(`${portalUrl}/court/verify`);
+    const bytes = evidenceBytes(120_000, 42);
+    const file = path.join(workDir, 'dropped.eml');
+    fs.writeFileSync(file, bytes);
+    // A real drop event carrying the file, as a browser dispatches it when a file is dragged in.
+    await page.getByTestId('dropzone').evaluate(
+      (zone, data) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(data)], 'dropped.eml'));
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true }));
+      },
+      [...bytes],
+    );
+    const { state, text } = await verdict();
+    expect(state).toBe('mismatch');
+    expect(text).toContain(`its SHA-256 ${sha256(bytes)} matches no deposit`);
+    expect(await page.getByTestId('file-digests').innerText()).toBe(
+      `dropped.eml: SHA-256 ${sha256(bytes)}, SM3 ${sm3(file)} (computed in this browser)`,
+    );
+  }, 60_000);
 
   it('court page: the certificate QR link verifies the deposit, and tells a different file apart', async () => {
     expect(deposit.links.verifyPage).toBe(`${portalUrl}/court/verify?deposit=${deposit.id}`);

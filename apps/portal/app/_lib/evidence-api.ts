@@ -93,7 +93,12 @@ export async function problemOf(res: Response): Promise<ApiError> {
   } catch {
     // not JSON: the status says enough
   }
-  const code = typeof problem?.['code'] === 'string' ? problem['code'] : `http-${res.status}`;
+  // Trellis problems name their code in `type` (urn:trellis:problem:<code>, docs/problems.md).
+  const type = typeof problem?.['type'] === 'string' ? problem['type'] : '';
+  const code =
+    typeof problem?.['code'] === 'string'
+      ? problem['code']
+      : (/^urn:trellis:problem:([a-z0-9-]+)$/.exec(type)?.[1] ?? `http-${res.status}`);
   const detail =
     typeof problem?.['detail'] === 'string'
       ? problem['detail']

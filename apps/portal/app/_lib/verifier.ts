@@ -58,6 +58,9 @@ export function loadVerifier(): Promise<Required<VerifierGlobals>> {
 
 const MAIN_THREAD_CHUNK = 4 * 1024 * 1024;
 
+/** The worker itself failed (could not start or load its script), not the reading of the file. */
+class WorkerFailure extends Error {}
+
 /**
  * SHA-256 and SM3 of `file`, read in slices in a Web Worker (/hash-worker.js), with progress;
  * on the page's own thread where workers are unavailable.
@@ -69,7 +72,12 @@ export async function hashFile(
   if (typeof Worker !== 'undefined') {
     try {
       return await new Promise<Digests>((resolve, reject) => {
-        const worker = new Worker('/hash-worker.js');
+        let worker: Worker;
+        try {
+          worker = new Worker('/hash-worker.js');
+        } catch (error) {
+          return reject(new WorkerFailure(String(error)));
+        }
         worker.onmessage = (event: MessageEvent) => {
           const data = event.data as
             | { kind: 'progress'; done: number; total: number }
@@ -84,13 +92,14 @@ export async function hashFile(
         };
         worker.onerror = (event) => {
           worker.terminate();
-          reject(new Error(event.message || 'the hashing worker failed'));
+          reject(new WorkerFailure(event.message || 'the hashing worker failed'));
         };
         worker.postMessage({ file });
       });
     } catch (error) {
-      // A worker that could not start (e.g. blocked by policy): hash here instead.
-      if (!(error instanceof Error) || !/worker/i.test(error.message)) throw error;
+      // A worker that could not start (e.g. blocked by policy): hash here instead. A file that
+      // cannot be read fails the same way here, so that error is the caller's.
+      if (!(error instanceof WorkerFailure)) throw error;
     }
   }
   const { trellisHasher } = await loadVerifier();
