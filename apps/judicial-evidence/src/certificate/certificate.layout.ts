@@ -58,25 +58,32 @@ interface FontkitFaceHolder {
 
 /** Picks, per piece of free text, a font that can draw it; see `withCodePoints` for the fallback. */
 class TextFonts {
-  private readonly usable: string[] = [];
+  /** Loaded on first need, so Latin-1-only certificates embed no font at all. */
+  private usable: string[] | null = null;
   /** Whether some text had to be printed as code points. */
   substituted = false;
 
   constructor(
     private readonly doc: PDFKit.PDFDocument,
-    files: readonly FontFile[],
-  ) {
-    files.forEach((file, i) => {
+    private readonly files: readonly FontFile[],
+  ) {}
+
+  private loaded(): string[] {
+    if (this.usable !== null) return this.usable;
+    const usable: string[] = [];
+    this.files.forEach((file, i) => {
       const name = `free-text-${i}`;
       try {
-        if (file.family === undefined) doc.registerFont(name, file.path);
-        else doc.registerFont(name, file.path, file.family);
-        doc.font(name); // loads it now, so a broken file is skipped here rather than mid-layout
-        this.usable.push(name);
+        if (file.family === undefined) this.doc.registerFont(name, file.path);
+        else this.doc.registerFont(name, file.path, file.family);
+        this.doc.font(name); // loads it now, so a broken file is skipped here
+        usable.push(name);
       } catch {
         // An unreadable or mislabelled font file: try the next one.
       }
     });
+    this.usable = usable;
+    return usable;
   }
 
   private coverage(name: string): (codePoint: number) => boolean {
@@ -100,7 +107,7 @@ class TextFonts {
       return text;
     }
     let best: { name: string; text: string; missing: number } | null = null;
-    for (const name of this.usable) {
+    for (const name of this.loaded()) {
       const covers = this.coverage(name);
       const missing = [...text].filter((ch) => !covers(ch.codePointAt(0) ?? 0)).length;
       if (missing === 0) return text;

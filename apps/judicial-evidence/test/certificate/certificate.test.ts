@@ -215,8 +215,11 @@ describe('renderEvidenceCertificate: what the page says', () => {
     ].map((m) => m.slice(1, 5).map(Number));
     const dark = qrDarkModules(VERIFY_URL);
     expect(rects).toHaveLength(dark.dark.length);
-    const side = rects[0]?.[2] ?? 0;
+    // The module pitch: the smallest step between distinct square positions.
+    const xs = [...new Set(rects.map((r) => r[0] ?? 0))].sort((a, b) => a - b);
+    const side = Math.min(...xs.slice(1).map((x, i) => x - (xs[i] ?? 0)));
     expect(side).toBeGreaterThan(0.8); // points per module: large enough to scan from paper
+    expect(rects.every(([, , w = 0, h = 0]) => Math.abs(w - side) < 1e-3 && h === w)).toBe(true);
     const x0 = Math.min(...rects.map((r) => r[0] ?? 0));
     const y0 = Math.min(...rects.map((r) => r[1] ?? 0));
     const drawn = new Set(
