@@ -58,7 +58,8 @@ export async function renderEvidenceCertificate(
       signingTime: f.issuedAt,
       signatureLength,
       subFilter: SUBFILTER_ADOBE_PKCS7_DETACHED,
-      appName: 'Trellis-judicial-evidence', // written as a PDF name: no spaces,
+      // Written as a PDF name, so no spaces.
+      appName: 'Trellis-judicial-evidence',
     });
     return await new SignPdf().sign(withPlaceholder, new CmsSigner(s), f.issuedAt);
   } catch (err) {
