@@ -1,5 +1,5 @@
 // Shared Jest settings for every project. @swc/jest compiles our TypeScript and the
-// ESM-only packages (Nest 12, @noble v2) to CommonJS; see docs/adr/0003-test-runner.md.
+// ESM-only packages (Nest 12, @noble v2, pkijs and asn1js) to CommonJS; see docs/adr/0003-test-runner.md.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -9,7 +9,9 @@ delete swcrc.$schema;
 const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@noble|cbor2|@cto\\.af)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|@noble|cbor2|@cto\\.af|pkijs|asn1js|bytestreamjs|@peculiar/utils)/)',
+  ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/fixtures/'],
