@@ -15,6 +15,7 @@ import {
 import { VerifyHttpController } from './deposits/verify.http.controller';
 import { EvidenceProjection } from './read-model/evidence-projection';
 import { EvidenceReadModel } from './read-model/evidence-read-model';
+import { TimestampsHttpController } from './timestamps/timestamps.http.controller';
 
 /** Judicial evidence: digests of evidence notarised, evidence chains, court verification. */
 @Module({
@@ -23,6 +24,7 @@ import { EvidenceReadModel } from './read-model/evidence-read-model';
     createVerticalHealthController('judicial-evidence', judicialEvidenceContract),
     DepositsHttpController,
     VerifyHttpController,
+    TimestampsHttpController,
   ],
   providers: [
     EvidenceChain,

@@ -6,7 +6,8 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
 import { EvidenceChain } from '../chain/evidence-chain';
-import { NoSuchDepositError, NotDepositorError } from '../errors';
+import { renderEvidenceCertificate } from '../certificate';
+import { CertificateUnavailableError, NoSuchDepositError, NotDepositorError } from '../errors';
 import { ActingMember } from '../member.decorator';
 import type { DepositView, PresentationView } from '../read-model/deposit-view';
 import { EvidenceReadModel } from '../read-model/evidence-read-model';
@@ -169,6 +170,53 @@ export class DepositsHttpController {
       .type('application/cbor')
       .setHeader('content-disposition', `attachment; filename="${id}.proof"`);
     res.end(Buffer.from(bundle));
+  }
+
+  @Get(':id/certificate.pdf')
+  @ApiOperation({
+    summary: 'The evidence certificate: a PDF signed by the depositor organisation (PAdES / CMS)',
+    description: 'Its QR code opens the court verification page of this deposit.',
+  })
+  async certificate(@Param('id') id: string, @Res() res: Response): Promise<void> {
+    depositIdParam(id);
+    const row = await this.readModel.byId(id);
+    if (row === undefined) throw new NoSuchDepositError(`no deposit ${id}`);
+    const [view] = await this.readModel.views([row]);
+    const keys = this.chain.consortium.members.get(row.depositor)?.documents;
+    if (keys === undefined) {
+      throw new CertificateUnavailableError(
+        `this service holds no document-signing key of ${row.depositor}: its certificates are issued by its own service`,
+      );
+    }
+    const pdf = await renderEvidenceCertificate(
+      {
+        depositId: row.id,
+        title: row.title,
+        evidenceType: row.type,
+        sha256: row.sha256,
+        sm3: row.sm3,
+        depositorOrg: row.depositor,
+        depositorName: view!.depositorName,
+        depositedAt: new Date(Number(row.time_ms)),
+        height: BigInt(row.height),
+        blockHash: row.block_hash,
+        chainId: this.chain.consortium.chainId,
+        parentDepositId: row.parent,
+        correctsDepositId: row.corrects,
+        verifyUrl: view!.links.verifyPage,
+        issuedAt: new Date(),
+      },
+      {
+        certificatePem: keys.certificatePem,
+        privateKeyPem: keys.privateKeyPem,
+        chainPem: keys.caPem,
+      },
+    );
+    res
+      .status(200)
+      .type('application/pdf')
+      .setHeader('content-disposition', `attachment; filename="evidence-${id.slice(0, 16)}.pdf"`);
+    res.end(pdf);
   }
 
   @Get(':id/metadata')
