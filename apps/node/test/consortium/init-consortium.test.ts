@@ -187,6 +187,71 @@ describe('initConsortium', () => {
     }
   });
 
+  it('init_tsaCertificateAndKey_signTimeStampsThatOpensslTsVerifiesUnderTheOrgCa', () => {
+    // openssl's own TSA signs with court's tsa.pem/tsa.key; openssl ts -verify then needs the
+    // EKU timeStamping alone and critical, and a chain to ca.pem.
+    const base = join(dir, 'orgs', 'court');
+    const work = scratch.dir();
+    const at = (name: string) => join(work, name);
+    writeFileSync(at('data'), 'evidence');
+    writeFileSync(
+      at('tsa.cnf'),
+      [
+        '[ tsa ]',
+        'default_tsa = court',
+        '[ court ]',
+        `serial = ${at('serial')}`,
+        `signer_cert = ${join(base, 'tsa.pem')}`,
+        `signer_key = ${join(base, 'tsa.key')}`,
+        'signer_digest = sha256',
+        'default_policy = 1.3.6.1.4.1.32473.7.1',
+        'digests = sha256',
+        'ess_cert_id_alg = sha256',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(at('serial'), '01\n');
+    const openssl = (args: string[]) =>
+      execFileSync('openssl', args, { encoding: 'utf8', stdio: 'pipe' });
+    openssl(['ts', '-query', '-data', at('data'), '-sha256', '-cert', '-out', at('q.tsq')]);
+    openssl([
+      'ts',
+      '-reply',
+      '-config',
+      at('tsa.cnf'),
+      '-queryfile',
+      at('q.tsq'),
+      '-out',
+      at('r.tsr'),
+    ]);
+    const out = openssl([
+      'ts',
+      '-verify',
+      '-in',
+      at('r.tsr'),
+      '-queryfile',
+      at('q.tsq'),
+      '-CAfile',
+      join(base, 'ca.pem'),
+      '-attime',
+      String(NOW.getTime() / 1000),
+    ]);
+    expect(out).toContain('Verification: OK');
+    // Under another organisation's CA it does not verify.
+    expect(() =>
+      openssl([
+        'ts',
+        '-verify',
+        '-in',
+        at('r.tsr'),
+        '-queryfile',
+        at('q.tsq'),
+        '-CAfile',
+        join(dir, 'orgs', 'bank', 'ca.pem'),
+      ]),
+    ).toThrow();
+  });
+
   it('init_nodeFiles_haveP256NodeCertificatesLocalNamesAndConsensusKeysOfGenesis', async () => {
     const orgs = result.genesis.organisations.map((o) => o.organisation);
     const suite = getSuite('ed25519');
