@@ -14,3 +14,5 @@ export type {
   StateVerdict,
   TransactionVerdict,
 } from './verdict';
+// Incremental SM3 (GB/T 32905) for pages that hash evidence in slices: browser-safe like the rest.
+export { Sm3 } from '../crypto/portable/sm3';
