@@ -2,7 +2,7 @@
 // real PostgreSQL (DATABASE_URL), acting on a real four-validator consortium (node processes).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ import { type LocalConsortium, evidenceEnv, startConsortium } from './support/ev
 
 const run = promisify(execFile);
 const BASE = '/api/judicial-evidence';
+const CORPUS = join(__dirname, '..', '..', '..', '..', 'shared', 'corpora', 'evidence', 'rfc3161');
 const VERIFY_BIN = join(__dirname, '..', '..', '..', 'libs', 'verify', 'bin', 'trellis-verify.js');
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const sm3 = (data: string | Buffer) => createHash('sm3').update(data).digest('hex');
@@ -541,5 +542,199 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
       .set(as('tax-bureau'))
       .expect(200);
     expect(typed.body.items).toEqual([]);
+  });
+  it('certificatePdf_isSignedByTheDepositorOrganisation_andPdfsigSaysValid', async () => {
+    const d = (
+      await deposit('bank', {
+        ...digests('certified'),
+        type: 'contract',
+        title: 'Certified loan',
+      }).expect(201)
+    ).body;
+    const pdf = await http()
+      .get(`${BASE}/deposits/${d.id}/certificate.pdf`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200)
+      .expect('content-type', /application\/pdf/);
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-pdf-'));
+    const file = join(dir, 'certificate.pdf');
+    writeFileSync(file, pdf.body as Buffer);
+    const sig = await run('pdfsig', [file]);
+    expect(sig.stdout).toContain('Signature Validation: Signature is Valid.');
+    expect(sig.stdout).toContain('bank-documents');
+    const text = (await run('pdftotext', [file, '-'])).stdout.replace(/\s+/g, '');
+    for (const fact of [d.id, d.sha256, d.sm3, d.height, 'CommercialBank'])
+      expect(text).toContain(fact);
+    await http()
+      .get(`${BASE}/deposits/${sha256('nope')}/certificate.pdf`)
+      .expect(404);
+  });
+
+  it('tsa_issuesTokensAnchoredInABlock_thatOpensslVerifies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-tsa-'));
+    const data = join(dir, 'contract.txt');
+    writeFileSync(data, 'the signed loan contract, version 3');
+    await run('openssl', [
+      'ts',
+      '-query',
+      '-data',
+      data,
+      '-sha256',
+      '-cert',
+      '-out',
+      join(dir, 'req.tsq'),
+    ]);
+    const reply = await http()
+      .post(`${BASE}/tsa`)
+      .set('content-type', 'application/timestamp-query')
+      .send(readFileSync(join(dir, 'req.tsq')))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200)
+      .expect('content-type', /application\/timestamp-reply/);
+    writeFileSync(join(dir, 'resp.tsr'), reply.body as Buffer);
+    const chain = await http().get(`${BASE}/tsa/certificate`).expect(200);
+    const certs = chain.text.match(
+      /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
+    )!;
+    expect(certs).toHaveLength(2);
+    writeFileSync(join(dir, 'tsa.pem'), `${certs[0]}\n`);
+    writeFileSync(join(dir, 'ca.pem'), `${certs[1]}\n`);
+    const verify = await run('openssl', [
+      'ts',
+      '-verify',
+      '-in',
+      join(dir, 'resp.tsr'),
+      '-queryfile',
+      join(dir, 'req.tsq'),
+      '-CAfile',
+      join(dir, 'ca.pem'),
+      '-untrusted',
+      join(dir, 'tsa.pem'),
+    ]);
+    expect(verify.stdout).toContain('Verification: OK');
+    // the data, not just the request, verifies; other data does not
+    await run('openssl', [
+      'ts',
+      '-verify',
+      '-in',
+      join(dir, 'resp.tsr'),
+      '-data',
+      data,
+      '-CAfile',
+      join(dir, 'ca.pem'),
+      '-untrusted',
+      join(dir, 'tsa.pem'),
+    ]);
+    writeFileSync(join(dir, 'other.txt'), 'the signed loan contract, version 4');
+    await expect(
+      run('openssl', [
+        'ts',
+        '-verify',
+        '-in',
+        join(dir, 'resp.tsr'),
+        '-data',
+        join(dir, 'other.txt'),
+        '-CAfile',
+        join(dir, 'ca.pem'),
+        '-untrusted',
+        join(dir, 'tsa.pem'),
+      ]),
+    ).rejects.toBeDefined();
+
+    // the token names the block whose time it carries, and that block holds the imprint
+    const checked = await http()
+      .post(`${BASE}/tsa/verify`)
+      .send({
+        token: (reply.body as Buffer).toString('base64'),
+        digest: sha256(readFileSync(data)),
+      })
+      .expect(200);
+    expect(checked.body).toMatchObject({
+      ok: true,
+      hashAlgorithm: 'sha256',
+      messageImprint: sha256(readFileSync(data)),
+    });
+    const anchor = checked.body.anchor as { chainId: string; height: string; txId: string };
+    expect(anchor.chainId).toBe('trellis-local');
+    const tx = (await (
+      await fetch(`${consortium.nodes[1]}/v1/transactions/${anchor.txId}`)
+    ).json()) as {
+      height: string;
+      receipt: { events: { type: string; data: { imprint: string; timeMs: string } }[] };
+    };
+    expect(tx.height).toBe(anchor.height);
+    expect(tx.receipt.events[0]).toMatchObject({
+      type: 'evidence.timestamped',
+      data: { imprint: sha256(readFileSync(data)) },
+    });
+    expect(new Date(checked.body.genTime).getTime()).toBe(
+      Number(tx.receipt.events[0]!.data.timeMs),
+    );
+
+    // a malformed request gets an RFC 3161 rejection, not a token
+    const rejected = await http()
+      .post(`${BASE}/tsa`)
+      .set('content-type', 'application/timestamp-query')
+      .send(Buffer.from('not a request'))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    writeFileSync(join(dir, 'rejected.tsr'), rejected.body as Buffer);
+    const text = await run('openssl', ['ts', '-reply', '-in', join(dir, 'rejected.tsr'), '-text']);
+    expect(text.stdout).toMatch(/Status: Rejected/);
+    const wrongType = await http()
+      .post(`${BASE}/tsa`)
+      .set('content-type', 'application/json')
+      .send('{}')
+      .expect(400);
+    expect(problem(wrongType.body)).toBe('bad-upload');
+  });
+
+  it('tsaVerify_thirdPartyCorpusTokens_asExpectedMdSays', async () => {
+    const chain = readFileSync(join(CORPUS, 'sigstage', 'ts_chain.pem'), 'utf8');
+    const token = (name: string) => readFileSync(join(CORPUS, 'sigstage', name)).toString('base64');
+    const hello = Buffer.from('hello').toString('base64');
+    const good = await http()
+      .post(`${BASE}/tsa/verify`)
+      .send({ token: token('response-sha256.tsr'), data: hello, trustedCertificatesPem: chain })
+      .expect(200);
+    expect(good.body).toMatchObject({ ok: true, hashAlgorithm: 'sha256' });
+    const bad = await http()
+      .post(`${BASE}/tsa/verify`)
+      .send({
+        token: token('response-invalid-signature.tsr'),
+        data: hello,
+        trustedCertificatesPem: chain,
+      })
+      .expect(200);
+    expect(bad.body.ok).toBe(false);
+    const other = await http()
+      .post(`${BASE}/tsa/verify`)
+      .send({
+        token: token('response-sha256.tsr'),
+        data: Buffer.from('hellO').toString('base64'),
+        trustedCertificatesPem: chain,
+      })
+      .expect(200);
+    expect(other.body.ok).toBe(false);
+    const invalid = await http()
+      .post(`${BASE}/tsa/verify`)
+      .send({ token: '%%%', data: hello })
+      .expect(400);
+    expect(problem(invalid.body)).toBe('validation-failed');
   });
 });

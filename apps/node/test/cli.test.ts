@@ -35,7 +35,7 @@ describe('node contracts and CLI', () => {
   it('contractsCommand_listsNameAndVersion', () => {
     const { status, out } = run(['contracts']);
     expect(status).toBe(0);
-    expect(out.trim().split('\n')).toContain('judicial-evidence\t1');
+    expect(out.trim().split('\n')).toContain('judicial-evidence\t2');
   });
 
   it('unknownCommand_exits2WithUsage', () => {
