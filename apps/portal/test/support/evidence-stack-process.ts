@@ -6,8 +6,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-/** The local PostgreSQL of the development machine and CI. */
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const STACK = path.join(ROOT, 'apps', 'judicial-evidence', 'test', 'support', 'evidence-stack.ts');
 
@@ -49,12 +47,9 @@ export function startEvidenceStackProcess(
     ['--require', '@swc-node/register', '-e', PROGRAM],
     {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        PORTAL_URL: portalUrl,
-        // The real PostgreSQL (the stack creates a fresh database on it and drops it after).
-        DATABASE_URL: process.env['DATABASE_URL'] || DEFAULT_DATABASE_URL,
-      },
+      // With DATABASE_URL (CI) the stack makes a fresh database on that PostgreSQL and drops it
+      // after; without, the service uses its embedded one (npm test on a bare machine).
+      env: { ...process.env, PORTAL_URL: portalUrl },
       stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
