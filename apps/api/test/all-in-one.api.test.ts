@@ -26,7 +26,7 @@ describe('all-in-one API server', () => {
       expect(res.body).toEqual({
         status: 'ok',
         vertical: vertical.name,
-        contract: { name: vertical.name, version: 1 },
+        contract: { name: vertical.name, version: vertical.contract.version },
         database: 'up',
       });
     }

@@ -14,7 +14,7 @@ import { type LocalConsortium, evidenceEnv, startConsortium } from './support/ev
 
 const run = promisify(execFile);
 const BASE = '/api/judicial-evidence';
-const CORPUS = join(__dirname, '..', '..', '..', '..', 'shared', 'corpora', 'evidence', 'rfc3161');
+const CORPUS = join(__dirname, 'fixtures', 'rfc3161');
 const VERIFY_BIN = join(__dirname, '..', '..', '..', 'libs', 'verify', 'bin', 'trellis-verify.js');
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const sm3 = (data: string | Buffer) => createHash('sm3').update(data).digest('hex');

@@ -1,5 +1,5 @@
 // verifyTimeStampToken against third-party tokens (trailofbits/rfc3161-client fixtures, see
-// shared/corpora/evidence/EXPECTED.md), each verdict cross-checked with `openssl ts -verify`.
+// test/fixtures/rfc3161/SOURCES.md), each verdict cross-checked with `openssl ts -verify`.
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const CORPUS = resolve(__dirname, '../../../../../shared/corpora/evidence/rfc3161');
+// Copied into the repository (fixtures/rfc3161/SOURCES.md) so CI needs nothing outside it.
+export const CORPUS = resolve(__dirname, '..', 'fixtures', 'rfc3161');
 
 /** A corpus file's bytes; throws (failing the test) when the corpus is not there. */
 export function corpus(file: string): Buffer {
