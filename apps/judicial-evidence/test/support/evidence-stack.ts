@@ -7,11 +7,11 @@
  * Everything is driven through the node CLI and HTTP, never by importing the node's code.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type TestDatabase, createTestDatabase } from '@trellis/shared/testing';
+import { type TestDatabase, createTestDatabase, reservePortBlocks } from '@trellis/shared/testing';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 const NODE_MAIN = join(ROOT, 'apps', 'node', 'src', 'main.ts');
@@ -26,24 +26,6 @@ export interface LocalConsortium {
   /** Where the processes' logs go. */
   readonly logDir: string;
   stop(): Promise<void>;
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.once('error', () => done(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
-  });
-}
-
-/** A base port with base+1…base+4 (P2P) and base+101…base+104 (API) free now. */
-async function freeBase(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 10_000 + Math.floor(Math.random() * 200) * 100;
-    const ports = [1, 2, 3, 4, 101, 102, 103, 104].map((o) => base + o);
-    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;
-  }
-  throw new Error('no free range of ports');
 }
 
 export function freePort(): Promise<number> {
@@ -122,7 +104,9 @@ function stopProcess(child: ChildProcess): Promise<void> {
 export async function startConsortium(): Promise<LocalConsortium> {
   const root = mkdtempSync(join(tmpdir(), 'trellis-evidence-'));
   const dir = join(root, 'consortium');
-  const base = await freeBase();
+  // P2P base+1…4, API base+101…104: two blocks, reserved against parallel test files.
+  const ports = await reservePortBlocks(2, [1, 2, 3, 4, 101, 102, 103, 104]);
+  const base = ports.base;
   const log = join(root, 'cli.log');
   await run(
     [
@@ -188,6 +172,7 @@ export async function startConsortium(): Promise<LocalConsortium> {
     );
   } catch (error) {
     await Promise.all(children.map(stopProcess));
+    ports.release();
     throw error;
   }
   return {
@@ -196,6 +181,9 @@ export async function startConsortium(): Promise<LocalConsortium> {
     logDir: root,
     stop: async () => {
       await Promise.all(children.map(stopProcess));
+      ports.release();
+      // The chain data goes; the logs (small) stay for a failed run's post-mortem.
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -6,9 +6,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type CborValue, type SignatureSuite, getSuite } from '@trellis/chain-core';
+import { reservePortBlocks } from '@trellis/shared/testing';
 import {
   DEFAULT_CONSORTIUM,
   type Genesis,
@@ -198,23 +198,12 @@ export class Cluster {
 
 /**
  * A base port such that base + each offset is free now (default: a cluster's P2P and API
- * ports): below Linux's ephemeral range (32768+), so the outgoing connections of the tests
- * cannot take them, and probed, so two clusters of parallel test files do not collide.
+ * ports), reserved for this test process (`reservePortBlocks`: parallel test files never get
+ * the same range; it is released when the process exits).
  */
 export async function freeBasePort(
   offsets: readonly number[] = [...Array(20).keys()].flatMap((i) => [1 + i, 51 + i]),
 ): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 10_000 + Math.floor(Math.random() * 220) * 100;
-    if ((await Promise.all(offsets.map((o) => isFree(base + o)))).every(Boolean)) return base;
-  }
-  throw new Error('no free range of ports');
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
+  const blocks = Math.floor(Math.max(...offsets) / 100) + 1;
+  return (await reservePortBlocks(blocks, offsets)).base;
 }

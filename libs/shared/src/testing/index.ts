@@ -15,3 +15,5 @@ export type { ApplyHooks } from './projection-read-model';
 export { startProjector } from './projector-process';
 export type { ProjectorProcess } from './projector-process';
 export { seededRandom } from './seeded-random';
+export { reservePortBlocks } from './port-blocks';
+export type { PortBlocks } from './port-blocks';
