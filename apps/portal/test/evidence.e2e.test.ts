@@ -5,20 +5,23 @@
 // their proof bundles in the browser against the consortium's genesis file.
 //
 // TRELLIS_GUIDE_SCREENSHOTS=1 also saves the screenshots of docs/guides/judicial-evidence.md.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, type Page, type Request, chromium } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { type StackProcess, startEvidenceStackProcess } from './support/evidence-stack-process';
+import {
+  PORTAL_DIR,
+  type PortalServer,
+  freePort,
+  launchChromium,
+  requireBrowserAndBuild,
+  startPortal,
+} from './support/portal-server';
 
-const PORTAL_DIR = path.resolve(__dirname, '..');
 const REPO = path.resolve(PORTAL_DIR, '..', '..');
-const NEXT_BIN = require.resolve('next/dist/bin/next');
-const CHROMIUM = '/usr/bin/chromium';
 const GUIDE_IMG =
   process.env['TRELLIS_GUIDE_SCREENSHOTS'] === '1' ? path.join(REPO, 'docs/guides/img') : null;
 const API = '/api/judicial-evidence';
@@ -33,18 +36,6 @@ interface Deposit {
   height: string;
   timeMs: string;
   links: { verifyPage: string };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Deterministic bytes that look random (a file no earlier run deposited: the seed varies). */
@@ -69,8 +60,7 @@ const utc = (ms: number): string =>
 
 describe('evidence pages on the real stack', () => {
   let stack: StackProcess | undefined;
-  let server: ChildProcess | undefined;
-  let serverLog = '';
+  let server: PortalServer | undefined;
   let portalUrl: string;
   let workDir: string;
   let browser: BrowserContext | undefined;
@@ -82,11 +72,7 @@ describe('evidence pages on the real stack', () => {
   let deposit: Deposit;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
-    if (!fs.existsSync(path.join(PORTAL_DIR, '.next', 'BUILD_ID'))) {
-      throw new Error('the portal is not built: run `npm run build` first (`npm test` does)');
-    }
+    requireBrowserAndBuild();
     if (!fs.existsSync(path.join(PORTAL_DIR, 'public', 'dist', 'trellis-verify.js'))) {
       throw new Error('public/dist/trellis-verify.js is missing: `npm run build` copies it');
     }
@@ -104,57 +90,15 @@ describe('evidence pages on the real stack', () => {
     const port = await freePort();
     portalUrl = `http://127.0.0.1:${port}`;
     stack = await startEvidenceStackProcess(portalUrl);
-    server = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: PORTAL_DIR,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        TRELLIS_API_URL: stack.apiUrl,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
-    server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (server.exitCode !== null) throw new Error(`next start exited:\n${serverLog}`);
-      try {
-        const res = await fetch(`${portalUrl}/court/verify`);
-        await res.body?.cancel();
-        break;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`next start did not answer:\n${serverLog}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-    browser = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
-      executablePath: CHROMIUM,
-      viewport: { width: 1000, height: 860 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    server = await startPortal(stack.apiUrl, port);
+    browser = await launchChromium(path.join(workDir, 'profile'), { width: 1000, height: 860 });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('pageerror', (error) => pageErrors.push(error.message));
   }, 360_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server?.pid !== undefined && server.exitCode === null && server.signalCode === null) {
-      const proc = server;
-      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-      process.kill(-server.pid, 'SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     await stack?.stop();
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
   }, 90_000);

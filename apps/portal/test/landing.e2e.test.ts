@@ -1,17 +1,17 @@
 // End-to-end test of the portal's landing page in a real browser: a production build served by
 // `next start`, pointed at a stand-in API server, read by Debian's Chromium via playwright-core.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-
-const PORTAL_DIR = path.resolve(__dirname, '..');
-const NEXT_BIN = require.resolve('next/dist/bin/next');
-const CHROMIUM = '/usr/bin/chromium';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  type PortalServer,
+  launchChromium,
+  requireBrowserAndBuild,
+  startPortal,
+} from './support/portal-server';
 const SCREENSHOT = path.join(os.tmpdir(), 'trellis-portal-landing.png');
 
 const PORTAL_NAMES = [
@@ -24,42 +24,6 @@ const PORTAL_NAMES = [
   'Chain explorer',
 ];
 
-const nextEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
-  ...process.env,
-  NEXT_TELEMETRY_DISABLED: '1',
-  ...extra,
-});
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Waits until `url` answers at all, or fails early if the server process dies. */
-async function waitForServer(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`next start exited before it was ready:\n${log()}`);
-    }
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await res.body?.cancel();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new Error(`next start did not answer at ${url} within 60 s:\n${log()}`);
-}
-
 /** How the stand-in API answers /api/health. */
 type HealthMode = 'ok' | 'error' | 'hang';
 
@@ -67,24 +31,14 @@ describe('portal landing page', () => {
   let healthMode: HealthMode = 'ok';
   let api: http.Server;
   let apiUrl: string;
-  let server: ChildProcess | undefined;
-  let serverLog = '';
+  let server: PortalServer | undefined;
   let portalUrl: string;
   let userDataDir: string;
   let browser: BrowserContext | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: this test needs Debian's Chromium (apt-get install -y chromium).`,
-      );
-    }
-    // Built once per run by `npm test` (`npm run build`), never here: two test files building
-    // the same .next folder at once would corrupt it.
-    if (!fs.existsSync(path.join(PORTAL_DIR, '.next', 'BUILD_ID'))) {
-      throw new Error('the portal is not built: run `npm run build` first (`npm test` does)');
-    }
+    requireBrowserAndBuild();
 
     api = http.createServer((req, res) => {
       if (req.url !== '/api/health') {
@@ -98,52 +52,17 @@ describe('portal landing page', () => {
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
     apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 
-    const port = await freePort();
-    portalUrl = `http://127.0.0.1:${port}/`;
-    server = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: PORTAL_DIR,
-      env: nextEnv({ NODE_ENV: 'production', TRELLIS_API_URL: apiUrl }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
-    server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-    await waitForServer(portalUrl, server, () => serverLog);
+    server = await startPortal(apiUrl);
+    portalUrl = `${server.url}/`;
 
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-portal-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(userDataDir);
     page = browser.pages()[0] ?? (await browser.newPage());
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server?.pid !== undefined && server.exitCode === null && server.signalCode === null) {
-      const proc = server;
-      const pid = server.pid;
-      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-      process.kill(-pid, 'SIGTERM');
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await server?.stop();
     if (api?.listening) {
       api.closeAllConnections();
       await new Promise<void>((resolve) => api.close(() => resolve()));
