@@ -15,7 +15,7 @@ describe('invoice API (standalone)', () => {
     expect(res.body).toEqual({
       status: 'ok',
       vertical: 'invoice',
-      contract: { name: 'invoice', version: 1 },
+      contract: { name: 'invoice', version: 2 },
       database: 'up',
     });
   });
