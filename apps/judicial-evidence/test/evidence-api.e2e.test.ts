@@ -10,7 +10,11 @@ import { promisify } from 'node:util';
 import request from 'supertest';
 import { type TestApp, createTestApp } from '@trellis/shared/testing';
 import { judicialEvidenceVertical } from '@trellis/judicial-evidence';
-import { type LocalConsortium, evidenceEnv, startConsortium } from './support/evidence-stack';
+import {
+  type LocalConsortium,
+  evidenceEnv,
+  startEvidenceConsortium,
+} from './support/evidence-stack';
 
 const run = promisify(execFile);
 const BASE = '/api/judicial-evidence';
@@ -32,7 +36,7 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
   const as = (org: string) => ({ 'x-trellis-member': org });
 
   beforeAll(async () => {
-    consortium = await startConsortium();
+    consortium = await startEvidenceConsortium();
     Object.assign(process.env, evidenceEnv(consortium, 'https://portal.example'), {
       TRELLIS_EVIDENCE_UPLOAD_LIMIT: String(8 * 1024 * 1024),
     });

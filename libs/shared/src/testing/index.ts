@@ -17,3 +17,11 @@ export type { ProjectorProcess } from './projector-process';
 export { seededRandom } from './seeded-random';
 export { reservePortBlocks } from './port-blocks';
 export type { PortBlocks } from './port-blocks';
+export {
+  CONSORTIUM_ORGS,
+  freePort,
+  startConsortium,
+  stopProcess,
+  waitForUrl,
+} from './local-consortium';
+export type { ExtraMember, LocalConsortium } from './local-consortium';

@@ -1,0 +1,206 @@
+/**
+ * A real local consortium for tests: four validator processes of the default organisations,
+ * initialised and started through the node CLI (`trellis-node init`, `cert issue`, `start`) on
+ * ports reserved against parallel test files. Verticals' tests act on it over HTTP.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { reservePortBlocks } from './port-blocks';
+
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
+const NODE_MAIN = join(ROOT, 'apps', 'node', 'src', 'main.ts');
+export const CONSORTIUM_ORGS = ['tax-bureau', 'bank', 'court', 'manufacturer'] as const;
+
+export interface LocalConsortium {
+  /** The consortium directory (genesis.json, orgs/, nodes/). */
+  readonly dir: string;
+  /** The validators' API base URLs, in ORGS order. */
+  readonly nodes: readonly string[];
+  /** Where the processes' logs go. */
+  readonly logDir: string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+function run(args: readonly string[], log: string): Promise<void> {
+  const child = spawn(process.execPath, ['--require', '@swc-node/register', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = createWriteStream(log, { flags: 'a' });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  return new Promise((done, fail) =>
+    child.on('exit', (code) =>
+      code === 0
+        ? done()
+        : fail(new Error(`${args.slice(1, 3).join(' ')} failed (exit ${code}); see ${log}`)),
+    ),
+  );
+}
+
+/** Resolves once `url` answers 2xx; fails early (with the log's tail) if `child` exits. */
+export async function waitForUrl(
+  url: string,
+  child: ChildProcess,
+  what: string,
+  log: string,
+  timeoutMs = 90_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${what} exited before it was ready:\n${tail(log)}`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} was not ready at ${url} within ${timeoutMs} ms:\n${tail(log)}`);
+}
+
+function tail(log: string): string {
+  try {
+    return readFileSync(log, 'utf8').split('\n').slice(-30).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** SIGTERM, then SIGKILL after 10 s; resolves when the process has exited. */
+export function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** A member certificate to issue after init: `orgs/<org>/<file>.pem` and `.key`. */
+export interface ExtraMember {
+  readonly org: string;
+  /** The file name (without extension) under orgs/<org>/. */
+  readonly file: string;
+  /** The certificate's common name. */
+  readonly name: string;
+  readonly roles: readonly string[];
+}
+
+/**
+ * Inits (`trellis-node init`) and starts a consortium of four validator processes of the
+ * default organisations (tax-bureau, bank, court, manufacturer) on reserved ports, and issues
+ * `members` (`trellis-node cert issue`). Everything goes through the node CLI and HTTP, never
+ * by importing the node's code.
+ */
+export async function startConsortium(
+  options: { readonly members?: readonly ExtraMember[]; readonly prefix?: string } = {},
+): Promise<LocalConsortium> {
+  const root = mkdtempSync(join(tmpdir(), options.prefix ?? 'trellis-consortium-'));
+  const dir = join(root, 'consortium');
+  // P2P base+1…4, API base+101…104: two blocks, reserved against parallel test files.
+  const ports = await reservePortBlocks(2, [1, 2, 3, 4, 101, 102, 103, 104]);
+  const base = ports.base;
+  const log = join(root, 'cli.log');
+  await run(
+    [
+      NODE_MAIN,
+      'init',
+      '--dir',
+      dir,
+      '--base-port',
+      String(base),
+      '--api-base-port',
+      String(base + 100),
+    ],
+    log,
+  );
+  for (const member of options.members ?? []) {
+    await run(
+      [
+        NODE_MAIN,
+        'cert',
+        'issue',
+        '--dir',
+        dir,
+        '--org',
+        member.org,
+        '--kind',
+        'service',
+        '--name',
+        member.name,
+        '--roles',
+        member.roles.join(','),
+        '--out',
+        join(dir, 'orgs', member.org, member.file),
+      ],
+      log,
+    );
+  }
+  const children: ChildProcess[] = [];
+  const nodes = CONSORTIUM_ORGS.map((_, i) => `http://127.0.0.1:${base + 101 + i}`);
+  try {
+    await Promise.all(
+      CONSORTIUM_ORGS.map(async (org, i) => {
+        const nodeLog = join(root, `${org}-node.log`);
+        const child = spawn(
+          process.execPath,
+          [
+            '--require',
+            '@swc-node/register',
+            NODE_MAIN,
+            'start',
+            '--config',
+            join(dir, 'nodes', `${org}-node`, 'config.json'),
+          ],
+          {
+            cwd: ROOT,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, NODE_ENV: 'production' },
+          },
+        );
+        const out = createWriteStream(nodeLog);
+        child.stdout!.pipe(out);
+        child.stderr!.pipe(out);
+        children.push(child);
+        await waitForUrl(`${nodes[i]}/v1/status`, child, `${org}-node`, nodeLog);
+      }),
+    );
+  } catch (error) {
+    await Promise.all(children.map(stopProcess));
+    ports.release();
+    throw error;
+  }
+  return {
+    dir,
+    nodes,
+    logDir: root,
+    stop: async () => {
+      await Promise.all(children.map(stopProcess));
+      ports.release();
+      // The chain data goes; the logs (small) stay for a failed run's post-mortem.
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
