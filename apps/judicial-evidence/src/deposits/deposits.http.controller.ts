@@ -182,7 +182,7 @@ export class DepositsHttpController {
     const row = await this.readModel.byId(id);
     if (row === undefined) throw new NoSuchDepositError(`no deposit ${id}`);
     const [view] = await this.readModel.views([row]);
-    const keys = this.chain.consortium.members.get(row.depositor)?.documents;
+    const keys = this.chain.keyPair(row.depositor, 'documents');
     if (keys === undefined) {
       throw new CertificateUnavailableError(
         `this service holds no document-signing key of ${row.depositor}: its certificates are issued by its own service`,

@@ -11,7 +11,7 @@ import { ValidationFailedError } from '@trellis/shared';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { EvidenceChain } from '../chain/evidence-chain';
-import type { KeyPairFiles } from '../chain/consortium';
+import type { KeyPairFiles } from '@trellis/shared/chain';
 import { BadUploadError, ChainUnavailableError, UploadTooLargeError } from '../errors';
 import {
   type ParsedTimeStampRequest,
@@ -102,8 +102,9 @@ export class TimestampsHttpController {
   /** The TSA's organisation and key files. */
   #tsa(): { org: string; files: KeyPairFiles } {
     const members = [...this.chain.consortium.members.values()];
-    const org = this.chain.config.tsaOrg ?? members.find((m) => m.tsa !== undefined)?.org;
-    const files = org === undefined ? undefined : this.chain.member(org).tsa;
+    const org = this.chain.config.tsaOrg ?? members.find((m) => m.keyPairs.has('tsa'))?.org;
+    const files =
+      org === undefined ? undefined : this.chain.keyPair(this.chain.member(org).org, 'tsa');
     if (org === undefined || files === undefined) {
       throw new ChainUnavailableError(
         'no organisation of this service has a TSA certificate (tsa.pem, tsa.key)',
@@ -203,7 +204,9 @@ export class TimestampsHttpController {
     }
     const trusted =
       body.trustedCertificatesPem ??
-      [...this.chain.consortium.members.values()].map((m) => m.tsa?.caPem ?? '').join('\n');
+      [...this.chain.consortium.members.values()]
+        .map((m) => m.keyPairs.get('tsa')?.caPem ?? '')
+        .join('\n');
     return verifyTimeStampToken(new Uint8Array(Buffer.from(body.token, 'base64')), {
       trustedCertificatesPem: trusted,
       ...(body.digest ? { digest: new Uint8Array(Buffer.from(body.digest, 'hex')) } : {}),

@@ -33,3 +33,11 @@ export type { MemberKey, SignedTransaction, TransactionRequest } from './transac
 // The commitment a private transaction's args carry (docs/spec/private-data.md): services build
 // it without importing chain-core themselves.
 export { privateCommitment } from '@trellis/chain-core';
+export { ChainGateway } from './chain-gateway';
+export { loadConsortium } from './consortium-files';
+export type {
+  Consortium,
+  KeyPairFiles,
+  LoadConsortiumOptions,
+  OrgMember,
+} from './consortium-files';

@@ -1,15 +1,16 @@
 /**
- * What the service reads from the consortium directory (`trellis-node init` writes it):
+ * What a service reads from the consortium directory (`trellis-node init` writes it):
  * genesis.json (chain id, suite, organisations and their names) and, for each organisation it
  * acts for, `orgs/<org>/`:
  *
- * - `service.pem` + `service.key`: the member that signs deposits and time-stamp anchors;
- * - `court.pem` + `court.key` (optional): a member holding the `court` role, for presentations;
- * - `documents.pem` + `documents.key`: the P-256 key that signs evidence certificates (PDF);
- * - `tsa.pem` + `tsa.key`: the time-stamping key (extended key usage timeStamping);
+ * - `service.pem` + `service.key`: the member that signs for the organisation (required);
+ * - further members (`<file>.pem` + `<file>.key`) the service names, e.g. one holding a role
+ *   (`court`, `tax-bureau`); optional;
+ * - key pairs that are not chain members (`documents`, `tsa`: P-256 document and time-stamp
+ *   keys), read as files;
  * - `ca.pem`: the organisation's root, embedded in signatures so verifiers can build the chain.
  */
-import { TransactionSigner } from '@trellis/shared/chain';
+import { TransactionSigner } from './signer';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -27,9 +28,19 @@ export interface OrgMember {
   /** The organisation's display name (genesis). */
   readonly name: string;
   readonly service: TransactionSigner;
-  readonly court: TransactionSigner | undefined;
-  readonly documents: KeyPairFiles | undefined;
-  readonly tsa: KeyPairFiles | undefined;
+  /** The further members found, by file name (`court`, `bureau`, …). */
+  readonly signers: ReadonlyMap<string, TransactionSigner>;
+  /** The key pairs found, by file name (`documents`, `tsa`, …). */
+  readonly keyPairs: ReadonlyMap<string, KeyPairFiles>;
+}
+
+export interface LoadConsortiumOptions {
+  /** The organisations to act for (default: every one with `service.key` in the directory). */
+  readonly orgs?: readonly string[] | undefined;
+  /** Further member files to load when present, e.g. `['court']`. */
+  readonly signers?: readonly string[];
+  /** Key-pair files to load when present, e.g. `['documents', 'tsa']`. */
+  readonly keyPairs?: readonly string[];
 }
 
 export interface Consortium {
@@ -62,7 +73,8 @@ function pair(dir: string, base: string, caPem: string): KeyPairFiles | undefine
 }
 
 /** Loads genesis and the members; a missing or broken file fails with its path. */
-export function loadConsortium(dir: string, orgs: readonly string[] | undefined): Consortium {
+export function loadConsortium(dir: string, options: LoadConsortiumOptions = {}): Consortium {
+  const orgs = options.orgs;
   const genesisPath = join(dir, 'genesis.json');
   const genesisText = readIf(genesisPath);
   if (genesisText === undefined) throw new Error(`${genesisPath} is missing`);
@@ -97,14 +109,17 @@ export function loadConsortium(dir: string, orgs: readonly string[] | undefined)
     const service = signer('service');
     if (service === undefined)
       throw new Error(`${orgDir}/service.pem and service.key are required`);
-    members.set(org, {
-      org,
-      name,
-      service,
-      court: signer('court'),
-      documents: pair(orgDir, 'documents', caPem),
-      tsa: pair(orgDir, 'tsa', caPem),
-    });
+    const signers = new Map<string, TransactionSigner>();
+    for (const file of options.signers ?? []) {
+      const found = signer(file);
+      if (found !== undefined) signers.set(file, found);
+    }
+    const keyPairs = new Map<string, KeyPairFiles>();
+    for (const file of options.keyPairs ?? []) {
+      const found = pair(orgDir, file, caPem);
+      if (found !== undefined) keyPairs.set(file, found);
+    }
+    members.set(org, { org, name, service, signers, keyPairs });
   }
   return {
     genesisText,
