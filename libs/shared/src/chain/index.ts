@@ -41,3 +41,5 @@ export type {
   LoadConsortiumOptions,
   OrgMember,
 } from './consortium-files';
+export { MemberChain, loadChainServiceConfig } from './member-chain';
+export type { ChainServiceConfig, MemberChainOptions } from './member-chain';
