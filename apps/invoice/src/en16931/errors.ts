@@ -1,3 +1,5 @@
+import type { RuleFailure } from './validate-ubl';
+
 /** Why an EN 16931 operation refused its input. */
 export type En16931ErrorCode =
   | 'XML_MALFORMED'
@@ -9,7 +11,8 @@ export type En16931ErrorCode =
   | 'AMOUNT_INVALID'
   | 'AMOUNT_TOO_PRECISE'
   | 'TOTALS_INCONSISTENT'
-  | 'SCHEMATRON_INVALID';
+  | 'SCHEMATRON_INVALID'
+  | 'NOT_ISSUABLE';
 
 /** One error type for the EN 16931 library; `code` is stable, `field` names the bad input when known. */
 export class En16931Error extends Error {
@@ -17,6 +20,8 @@ export class En16931Error extends Error {
     readonly code: En16931ErrorCode,
     message: string,
     readonly field?: string,
+    /** The fatal rule failures, for RULES_FAILED. */
+    readonly failures: readonly RuleFailure[] = [],
   ) {
     super(field ? `${field}: ${message}` : message);
     this.name = 'En16931Error';

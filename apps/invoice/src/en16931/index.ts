@@ -9,3 +9,24 @@ export {
   validateUbl,
 } from './validate-ubl';
 export type { RuleFailure, RuleFlag, UblValidatorOptions, ValidationReport } from './validate-ubl';
+export { buildUbl, exportUbl } from './export-ubl';
+export type { ExportOptions } from './export-ubl';
+export { importUbl, mapUbl } from './import-ubl';
+export type { ImportResult } from './import-ubl';
+export { VAT_CATEGORIES } from './model';
+export type {
+  DocumentAllowanceCharge,
+  ExportableInvoice,
+  ExportableLine,
+  ImportedInvoice,
+  ImportedLine,
+  LineAllowanceCharge,
+  Party,
+  PaymentMeans,
+  PostalAddress,
+  Totals,
+  VatBreakdown,
+  VatCategory,
+} from './model';
+export { amountToMinor, basisPointsToPercent, minorToAmount, percentToBasisPoints } from './money';
+export type { DecimalString } from './money';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluateXPathToBoolean, evaluateXPathToNodes, evaluateXPathToString } from 'fontoxpath';
+import { evaluateXPathToBoolean, evaluateXPathToNodes, evaluateXPathToString } from './fontoxpath';
 import { Schema } from 'node-schematron';
 import { Document, Element, Node } from 'slimdom';
 import { En16931Error } from './errors';

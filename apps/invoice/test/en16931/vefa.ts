@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluateXPathToNodes } from 'fontoxpath';
+import { evaluateXPathToNodes } from '../../src/en16931/fontoxpath';
 import { Document, Element, parseXmlDocument } from 'slimdom';
 import type { UblValidator } from '../../src/en16931';
 
