@@ -30,3 +30,4 @@ export type {
 } from './model';
 export { amountToMinor, basisPointsToPercent, minorToAmount, percentToBasisPoints } from './money';
 export type { DecimalString } from './money';
+export { contractLines } from './contract-lines';
