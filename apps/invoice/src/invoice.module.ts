@@ -2,8 +2,19 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { createVerticalHealthController } from '@trellis/shared';
 import { invoiceContract } from '@trellis/invoice-contract';
+import { InvoiceChain } from './chain/invoice-chain';
+import {
+  CreditNoteHandler,
+  InvoiceSubmitter,
+  IssueInvoiceHandler,
+  RegisterMerchantHandler,
+  TransitionHandler,
+} from './invoices/commands';
+import { InvoicesHttpController } from './invoices/invoices.http.controller';
 import { QuoteInvoiceHandler } from './quote-invoice/quote-invoice.handler';
 import { QuoteInvoiceHttpController } from './quote-invoice/quote-invoice.http.controller';
+import { InvoiceProjection } from './read-model/invoice-projection';
+import { InvoiceReadModel } from './read-model/invoice-read-model';
 
 /** E-invoices: issued at payment, claimed, reimbursed exactly once, supervised by the tax bureau. */
 @Module({
@@ -11,7 +22,18 @@ import { QuoteInvoiceHttpController } from './quote-invoice/quote-invoice.http.c
   controllers: [
     createVerticalHealthController('invoice', invoiceContract),
     QuoteInvoiceHttpController,
+    InvoicesHttpController,
   ],
-  providers: [QuoteInvoiceHandler],
+  providers: [
+    QuoteInvoiceHandler,
+    InvoiceChain,
+    InvoiceProjection,
+    InvoiceReadModel,
+    InvoiceSubmitter,
+    RegisterMerchantHandler,
+    IssueInvoiceHandler,
+    CreditNoteHandler,
+    TransitionHandler,
+  ],
 })
 export class InvoiceModule {}

@@ -14,7 +14,6 @@ const define = (code: string, title: string, status: number) =>
   };
 
 export class ChainUnavailableError extends define('chain-unavailable', 'Chain unavailable', 503) {}
-export class MemberRequiredError extends define('member-required', 'Acting member required', 401) {}
 export class UnknownMemberError extends define('unknown-member', 'Unknown member', 403) {}
 export class NotACourtError extends define('not-a-court', 'Court role required', 403) {}
 export class NoSuchDepositError extends define('no-such-deposit', 'No such deposit', 404) {}

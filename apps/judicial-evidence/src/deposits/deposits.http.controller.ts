@@ -8,7 +8,7 @@ import type { Request, Response } from 'express';
 import { EvidenceChain } from '../chain/evidence-chain';
 import { renderEvidenceCertificate } from '../certificate';
 import { CertificateUnavailableError, NoSuchDepositError, NotDepositorError } from '../errors';
-import { ActingMember } from '../member.decorator';
+import { ActingMember } from '@trellis/shared';
 import type { DepositView, PresentationView } from '../read-model/deposit-view';
 import { EvidenceReadModel } from '../read-model/evidence-read-model';
 import {

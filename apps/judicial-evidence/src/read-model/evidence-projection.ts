@@ -10,7 +10,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { ProjectionCheckpoints } from '@trellis/shared';
-import { type ChainBlock, ChainProjection } from '@trellis/shared/chain';
+import { type ChainBlock, ChainProjection, ProjectionRunner } from '@trellis/shared/chain';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CONTRACT, EvidenceChain } from '../chain/evidence-chain';
 
@@ -70,9 +70,7 @@ async function applyBlock(manager: EntityManager, block: ChainBlock): Promise<vo
 @Injectable()
 export class EvidenceProjection implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly #logger = new Logger('EvidenceProjection');
-  #projection: ChainProjection | undefined;
-  #stopping = false;
-  #loop: Promise<void> | undefined;
+  #runner: ProjectionRunner | undefined;
 
   constructor(
     private readonly chain: EvidenceChain,
@@ -82,7 +80,7 @@ export class EvidenceProjection implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     if (!this.chain.enabled) return;
-    this.#projection = new ChainProjection({
+    const projection = new ChainProjection({
       name: PROJECTION_NAME,
       dataSource: this.dataSource,
       nodes: this.chain.config.nodes,
@@ -90,46 +88,16 @@ export class EvidenceProjection implements OnApplicationBootstrap, OnApplication
       apply: applyBlock,
       checkpoints: this.checkpoints,
     });
-    this.#loop = this.#runForever(this.#projection);
-  }
-
-  async #runForever(projection: ChainProjection): Promise<void> {
-    let delay = 250;
-    while (!this.#stopping) {
-      try {
-        await projection.run();
-        delay = 250;
-      } catch (error) {
-        if (this.#stopping) return;
-        this.#logger.warn(
-          `projection stopped: ${(error as Error).message}; retrying in ${delay} ms`,
-        );
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 5000);
-      }
-    }
-  }
-
-  /** The last height the read model holds, -1 before any. */
-  height(): Promise<bigint> {
-    if (this.#projection === undefined) return Promise.resolve(-1n);
-    return this.#projection.height();
+    this.#runner = new ProjectionRunner(projection, (m) => this.#logger.warn(m));
   }
 
   /** Resolves once the read model holds block `height` (a commit the caller just saw). */
-  async caughtUp(height: bigint, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while ((await this.height()) < height) {
-      if (Date.now() > deadline) {
-        throw new Error(`the read model did not reach height ${height} within ${timeoutMs} ms`);
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
+  caughtUp(height: bigint): Promise<void> {
+    if (this.#runner === undefined) return Promise.reject(new Error('no projection is running'));
+    return this.#runner.caughtUp(height);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.#stopping = true;
-    await this.#projection?.stop();
-    await this.#loop;
+    await this.#runner?.stop();
   }
 }

@@ -43,3 +43,4 @@ export type {
 } from './consortium-files';
 export { MemberChain, loadChainServiceConfig } from './member-chain';
 export type { ChainServiceConfig, MemberChainOptions } from './member-chain';
+export { ProjectionRunner } from './projection-runner';

@@ -83,6 +83,13 @@ export class UnavailableError extends DomainError {
   readonly status = 503;
 }
 
+/** A member route without the organisation that acts (`X-Trellis-Member`). */
+export class MemberRequiredError extends DomainError {
+  readonly code = 'member-required';
+  readonly title = 'Acting member required';
+  readonly status = 401;
+}
+
 /** Builds a {@link FieldError} from a path of keys and indexes. */
 export function fieldError(path: readonly (string | number)[], message: string): FieldError {
   const field = path

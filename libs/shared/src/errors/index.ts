@@ -2,6 +2,7 @@ export {
   ConflictError,
   DomainError,
   MalformedRequestError,
+  MemberRequiredError,
   NotFoundError,
   PayloadTooLargeError,
   UnavailableError,

@@ -1,0 +1,180 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Injectable } from '@nestjs/common';
+import type { CommittedTransaction, TransactionSigner } from '@trellis/shared/chain';
+import { InvoiceChain } from '../chain/invoice-chain';
+import { InvoiceRefusedError, NoSuchInvoiceError } from '../errors';
+import { InvoiceProjection } from '../read-model/invoice-projection';
+import { type InvoiceView, InvoiceReadModel } from '../read-model/invoice-read-model';
+import type {
+  CreditNoteDto,
+  InvoiceLineDto,
+  IssueInvoiceDto,
+  RegisterMerchantDto,
+} from './invoice.dto';
+
+const lines = (ls: readonly InvoiceLineDto[]) =>
+  ls.map((l) => ({
+    description: l.description,
+    quantity: BigInt(l.quantity),
+    unitPriceMinor: BigInt(l.unitPriceMinor),
+    taxRateBasisPoints: BigInt(l.taxRateBasisPoints),
+  }));
+
+/** Submits, turns a refusal into a problem, waits until the read model holds the block. */
+@Injectable()
+export class InvoiceSubmitter {
+  constructor(
+    readonly chain: InvoiceChain,
+    readonly projection: InvoiceProjection,
+    readonly readModel: InvoiceReadModel,
+  ) {}
+
+  async run(
+    signer: TransactionSigner,
+    method: string,
+    args: Record<string, unknown>,
+  ): Promise<CommittedTransaction> {
+    const committed = await this.chain.submit(signer, method, args);
+    if (committed.receipt.status === 'failed') {
+      const error = committed.receipt.error;
+      throw new InvoiceRefusedError(error?.message ?? 'refused', {
+        reason: error?.code ?? 'unknown',
+      });
+    }
+    await this.projection.caughtUp(committed.height);
+    return committed;
+  }
+
+  /** The invoice a committed transaction's first event names, as the read model has it. */
+  async invoiceOf(committed: CommittedTransaction): Promise<InvoiceView> {
+    const number = (committed.receipt.events[0]?.data as { number?: string } | undefined)?.number;
+    const view = number === undefined ? undefined : await this.readModel.one(number);
+    if (view === undefined)
+      throw new Error(`transaction ${committed.id} committed but its invoice is not projected`);
+    return view;
+  }
+}
+
+export class RegisterMerchantCommand extends Command<Record<string, unknown>> {
+  constructor(
+    readonly org: string,
+    readonly body: RegisterMerchantDto,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RegisterMerchantCommand)
+export class RegisterMerchantHandler implements ICommandHandler<RegisterMerchantCommand> {
+  constructor(private readonly s: InvoiceSubmitter) {}
+
+  async execute({ org, body }: RegisterMerchantCommand): Promise<Record<string, unknown>> {
+    await this.s.run(this.s.chain.bureauSigner(org), 'registerMerchant', { ...body });
+    return (await this.s.readModel.merchants()).find((m) => m['taxId'] === body.taxId)!;
+  }
+}
+
+export class IssueInvoiceCommand extends Command<InvoiceView> {
+  constructor(
+    readonly org: string,
+    readonly body: IssueInvoiceDto,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(IssueInvoiceCommand)
+export class IssueInvoiceHandler implements ICommandHandler<IssueInvoiceCommand> {
+  constructor(private readonly s: InvoiceSubmitter) {}
+
+  async execute({ org, body }: IssueInvoiceCommand): Promise<InvoiceView> {
+    const committed = await this.s.run(this.s.chain.member(org).service, 'issue', {
+      merchant: body.merchant,
+      paymentId: body.paymentId,
+      ...(body.paymentSplit !== undefined ? { paymentSplit: BigInt(body.paymentSplit) } : {}),
+      ...(body.channel !== undefined ? { channel: BigInt(body.channel) } : {}),
+      buyer: {
+        name: body.buyer.name,
+        ...(body.buyer.taxId ? { taxId: body.buyer.taxId } : {}),
+        ...(body.buyer.id ? { id: body.buyer.id } : {}),
+      },
+      lines: lines(body.lines),
+    });
+    return this.s.invoiceOf(committed);
+  }
+}
+
+export class CreditNoteCommand extends Command<InvoiceView> {
+  constructor(
+    readonly org: string,
+    readonly original: string,
+    readonly body: CreditNoteDto,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(CreditNoteCommand)
+export class CreditNoteHandler implements ICommandHandler<CreditNoteCommand> {
+  constructor(private readonly s: InvoiceSubmitter) {}
+
+  async execute({ org, original, body }: CreditNoteCommand): Promise<InvoiceView> {
+    await requireInvoice(this.s, original);
+    const committed = await this.s.run(this.s.chain.member(org).service, 'creditNote', {
+      original,
+      reason: body.reason,
+      lines: lines(body.lines),
+    });
+    return this.s.invoiceOf(committed);
+  }
+}
+
+export type Transition = 'claim' | 'reimburse' | 'freeze' | 'unfreeze';
+
+/** claim / reimburse / freeze / unfreeze of an invoice; resolves to the invoice after it. */
+export class TransitionCommand extends Command<InvoiceView> {
+  constructor(
+    readonly org: string,
+    readonly transition: Transition,
+    readonly number: string,
+    readonly args: Record<string, unknown>,
+  ) {
+    super();
+  }
+}
+
+async function requireInvoice(s: InvoiceSubmitter, number: string): Promise<InvoiceView> {
+  const view = await s.readModel.one(number);
+  if (view === undefined) throw new NoSuchInvoiceError(`no invoice ${number}`);
+  return view;
+}
+
+@CommandHandler(TransitionCommand)
+export class TransitionHandler implements ICommandHandler<TransitionCommand> {
+  constructor(private readonly s: InvoiceSubmitter) {}
+
+  async execute({ org, transition, number, args }: TransitionCommand): Promise<InvoiceView> {
+    await requireInvoice(this.s, number);
+    const signer =
+      transition === 'freeze' || transition === 'unfreeze'
+        ? this.s.chain.bureauSigner(org)
+        : this.s.chain.member(org).service;
+    try {
+      await this.s.run(signer, transition, { number, ...args });
+    } catch (error) {
+      if (
+        error instanceof InvoiceRefusedError &&
+        error.extensions['reason'] === 'already-reimbursed'
+      ) {
+        // The tax bureau sees every attempt to reimburse an invoice twice.
+        await this.s.readModel.recordAnomaly(
+          'duplicate-reimbursement',
+          number,
+          `${org} tried to reimburse it again`,
+        );
+      }
+      throw error;
+    }
+    return requireInvoice(this.s, number);
+  }
+}

@@ -1,0 +1,235 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ActingMember, ValidationFailedError } from '@trellis/shared';
+import type { Response } from 'express';
+import { NoSuchInvoiceError } from '../errors';
+import {
+  type InvoiceView,
+  InvoiceReadModel,
+  TOTAL_DIMENSIONS,
+  type TotalDimension,
+} from '../read-model/invoice-read-model';
+import {
+  CreditNoteCommand,
+  IssueInvoiceCommand,
+  RegisterMerchantCommand,
+  type Transition,
+  TransitionCommand,
+} from './commands';
+import {
+  ClaimDto,
+  CreditNoteDto,
+  IssueInvoiceDto,
+  ReasonDto,
+  RegisterMerchantDto,
+} from './invoice.dto';
+import { InvoiceChain } from '../chain/invoice-chain';
+
+const member = ApiHeader({
+  name: 'X-Trellis-Member',
+  required: true,
+  description: 'The organisation that acts',
+});
+
+function invoiceNumber(number: string): string {
+  if (!/^\d{20}$/.test(number)) {
+    throw new ValidationFailedError([
+      { field: 'number', pointer: '#/number', message: 'an invoice number is 20 digits' },
+    ]);
+  }
+  return number;
+}
+
+function limitOf(limit: string | undefined): number {
+  const n = limit === undefined ? 100 : Number(limit);
+  if (!Number.isInteger(n) || n < 1 || n > 500) {
+    throw new ValidationFailedError([
+      { field: 'limit', pointer: '#/limit', message: 'must be a whole number 1..500' },
+    ]);
+  }
+  return n;
+}
+
+@ApiTags('invoice')
+@Controller()
+export class InvoicesHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly readModel: InvoiceReadModel,
+    private readonly chain: InvoiceChain,
+  ) {}
+
+  @Post('merchants')
+  @HttpCode(201)
+  @member
+  @ApiOperation({ summary: 'The tax bureau registers a merchant' })
+  register(
+    @ActingMember() org: string,
+    @Body() body: RegisterMerchantDto,
+  ): Promise<Record<string, unknown>> {
+    return this.commands.execute(new RegisterMerchantCommand(org, body));
+  }
+
+  @Get('merchants')
+  @ApiOperation({ summary: 'Registered merchants' })
+  merchants(): Promise<Record<string, unknown>[]> {
+    return this.readModel.merchants();
+  }
+
+  @Post('invoices')
+  @HttpCode(201)
+  @member
+  @ApiOperation({
+    summary: 'A merchant issues an invoice for a payment; the chain assigns its number',
+  })
+  issue(@ActingMember() org: string, @Body() body: IssueInvoiceDto): Promise<InvoiceView> {
+    return this.commands.execute(new IssueInvoiceCommand(org, body));
+  }
+
+  @Get('invoices')
+  @member
+  @ApiOperation({
+    summary: "The acting organisation's issued invoices (as merchant), newest first",
+  })
+  async issued(
+    @ActingMember() org: string,
+    @Query('limit') limit?: string,
+  ): Promise<{ items: InvoiceView[] }> {
+    this.chain.member(org);
+    return { items: await this.readModel.many('merchant_org = $1', [org], limitOf(limit)) };
+  }
+
+  @Get('invoices/:number')
+  @ApiOperation({
+    summary: 'An invoice and its chain status (issued / claimed / reimbursed / credited, frozen)',
+  })
+  async one(
+    @Param('number') number: string,
+  ): Promise<InvoiceView & { history: Record<string, unknown>[] }> {
+    const view = await this.readModel.one(invoiceNumber(number));
+    if (view === undefined) throw new NoSuchInvoiceError(`no invoice ${number}`);
+    return { ...view, history: await this.readModel.history(number) };
+  }
+
+  @Get('invoices/:number/proof')
+  @ApiOperation({ summary: 'The proof bundle (CBOR) of the transaction that issued the invoice' })
+  async proof(@Param('number') number: string, @Res() res: Response): Promise<void> {
+    const view = await this.readModel.one(invoiceNumber(number));
+    if (view === undefined) throw new NoSuchInvoiceError(`no invoice ${number}`);
+    const bundle = await this.chain.proof(view.txId);
+    res.status(200).type('application/cbor').end(Buffer.from(bundle));
+  }
+
+  @Post('invoices/:number/credit-notes')
+  @HttpCode(201)
+  @member
+  @ApiOperation({
+    summary: 'The merchant issues a credit note (red-letter invoice); never above what remains',
+  })
+  credit(
+    @ActingMember() org: string,
+    @Param('number') number: string,
+    @Body() body: CreditNoteDto,
+  ): Promise<InvoiceView> {
+    return this.commands.execute(new CreditNoteCommand(org, invoiceNumber(number), body));
+  }
+
+  @Post('invoices/:number/claim')
+  @HttpCode(200)
+  @member
+  @ApiOperation({ summary: 'The buyer claims the invoice into its wallet' })
+  claim(
+    @ActingMember() org: string,
+    @Param('number') number: string,
+    @Body() body: ClaimDto,
+  ): Promise<InvoiceView> {
+    return this.transition(org, 'claim', number, { buyerId: body.buyerId });
+  }
+
+  @Post('invoices/:number/reimburse')
+  @HttpCode(200)
+  @member
+  @ApiOperation({
+    summary:
+      'The acting enterprise reimburses the invoice: exactly once, ever, across all enterprises',
+  })
+  reimburse(@ActingMember() org: string, @Param('number') number: string): Promise<InvoiceView> {
+    return this.transition(org, 'reimburse', number, {});
+  }
+
+  @Post('invoices/:number/freeze')
+  @HttpCode(200)
+  @member
+  @ApiOperation({ summary: 'The tax bureau freezes a suspicious invoice' })
+  freeze(
+    @ActingMember() org: string,
+    @Param('number') number: string,
+    @Body() body: ReasonDto,
+  ): Promise<InvoiceView> {
+    return this.transition(org, 'freeze', number, { reason: body.reason });
+  }
+
+  @Post('invoices/:number/unfreeze')
+  @HttpCode(200)
+  @member
+  @ApiOperation({ summary: 'The tax bureau lifts a freeze' })
+  unfreeze(
+    @ActingMember() org: string,
+    @Param('number') number: string,
+    @Body() body: ReasonDto,
+  ): Promise<InvoiceView> {
+    return this.transition(org, 'unfreeze', number, { reason: body.reason });
+  }
+
+  @Get('wallets/:buyerId')
+  @ApiOperation({ summary: "A buyer's wallet: the invoices it claimed" })
+  async wallet(
+    @Param('buyerId') buyerId: string,
+    @Query('limit') limit?: string,
+  ): Promise<{ items: InvoiceView[] }> {
+    return { items: await this.readModel.many('claimed_buyer_id = $1', [buyerId], limitOf(limit)) };
+  }
+
+  @Get('reimbursements')
+  @member
+  @ApiOperation({ summary: "The acting enterprise's reimbursement ledger" })
+  async ledger(
+    @ActingMember() org: string,
+    @Query('limit') limit?: string,
+  ): Promise<{ items: InvoiceView[] }> {
+    this.chain.member(org);
+    return { items: await this.readModel.many('reimbursed_by = $1', [org], limitOf(limit)) };
+  }
+
+  @Get('supervision/totals')
+  @ApiOperation({
+    summary:
+      'Tax bureau: totals per merchant, industry, region or day (CST); credit notes subtract',
+  })
+  totals(@Query('by') by?: string): Promise<Record<string, unknown>[]> {
+    if (!(TOTAL_DIMENSIONS as readonly string[]).includes(by ?? '')) {
+      throw new ValidationFailedError([
+        { field: 'by', pointer: '#/by', message: `must be one of ${TOTAL_DIMENSIONS.join(', ')}` },
+      ]);
+    }
+    return this.readModel.totals(by as TotalDimension);
+  }
+
+  @Get('supervision/anomalies')
+  @ApiOperation({
+    summary: 'Tax bureau: repeated reimbursement attempts, large credit notes, bursts',
+  })
+  anomalies(): Promise<Record<string, unknown>[]> {
+    return this.readModel.anomalies();
+  }
+
+  private transition(
+    org: string,
+    t: Transition,
+    number: string,
+    args: Record<string, unknown>,
+  ): Promise<InvoiceView> {
+    return this.commands.execute(new TransitionCommand(org, t, invoiceNumber(number), args));
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * Projects the invoice contract's committed events into the read models, exactly once per
+ * block (ChainProjection), and flags anomalies as they arrive: credit notes above a threshold,
+ * bursts of invoices from one merchant. A failure is logged and the projection retried.
+ */
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { ProjectionCheckpoints } from '@trellis/shared';
+import {
+  type ChainBlock,
+  type ChainEvent,
+  ChainProjection,
+  ProjectionRunner,
+} from '@trellis/shared/chain';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CONTRACT, InvoiceChain } from '../chain/invoice-chain';
+
+export const PROJECTION_NAME = 'invoice.read-model';
+
+/** Supervision thresholds (docs: the tax-bureau views). */
+export const ANOMALY_RULES = Object.freeze({
+  /** A credit note of at least this gross (minor units) is flagged: 10 000.00 yuan. */
+  largeCreditNoteMinor: 1_000_000n,
+  /** More than this many invoices from one merchant within `burstWindowMs` of block time. */
+  burstCount: 20,
+  burstWindowMs: 60_000n,
+});
+
+type Data = Readonly<Record<string, unknown>>;
+const s = (d: Data, k: string): string => String(d[k]);
+const orNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+async function history(
+  m: EntityManager,
+  number: string,
+  e: ChainEvent,
+  block: ChainBlock,
+  org: string | null,
+): Promise<void> {
+  await m.query(
+    'INSERT INTO invoice_history (number, type, org, tx_id, height, time_ms, data) VALUES ($1,$2,$3,$4,$5,$6,$7)',
+    [
+      number,
+      e.type,
+      org,
+      e.txId,
+      block.height.toString(),
+      block.timestampMs.toString(),
+      JSON.stringify(e.data),
+    ],
+  );
+}
+
+async function insertInvoice(m: EntityManager, d: Data, e: ChainEvent): Promise<void> {
+  const buyer = d['buyer'] as Data;
+  await m.query(
+    `INSERT INTO invoice (number, kind, merchant_tax_id, merchant_org, buyer_name, buyer_tax_id, buyer_id,
+       payment_id, currency, lines, net_minor, tax_minor, gross_minor, original, reason, status,
+       credited_minor, frozen, issued_height, issued_time_ms, tx_id)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
+    [
+      s(d, 'number'),
+      s(d, 'kind'),
+      s(d, 'merchantTaxId'),
+      s(d, 'merchantOrg'),
+      s(buyer, 'name'),
+      orNull(buyer['taxId']),
+      orNull(buyer['id']),
+      orNull(d['paymentId']),
+      s(d, 'currency'),
+      JSON.stringify(d['lines']),
+      s(d, 'netMinor'),
+      s(d, 'taxMinor'),
+      s(d, 'grossMinor'),
+      orNull(d['original']),
+      orNull(d['reason']),
+      s(d, 'status'),
+      s(d, 'creditedMinor'),
+      d['frozen'] === true,
+      s(d, 'height'),
+      s(d, 'timeMs'),
+      e.txId,
+    ],
+  );
+}
+
+async function applyEvent(m: EntityManager, e: ChainEvent, block: ChainBlock): Promise<void> {
+  const d = e.data as Data;
+  switch (e.type) {
+    case 'invoice.merchant-registered':
+      await m.query(
+        `INSERT INTO invoice_merchant (tax_id, name, industry, region, org, ordinal, registered_height)
+         VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+        [
+          s(d, 'taxId'),
+          s(d, 'name'),
+          s(d, 'industry'),
+          s(d, 'region'),
+          s(d, 'org'),
+          s(d, 'ordinal'),
+          block.height.toString(),
+        ],
+      );
+      return;
+    case 'invoice.issued': {
+      await insertInvoice(m, d, e);
+      await history(m, s(d, 'number'), e, block, s(d, 'merchantOrg'));
+      const since = BigInt(s(d, 'timeMs')) - ANOMALY_RULES.burstWindowMs;
+      const [{ n }] = (await m.query(
+        "SELECT count(*)::int AS n FROM invoice WHERE merchant_tax_id = $1 AND kind = 'invoice' AND issued_time_ms > $2",
+        [s(d, 'merchantTaxId'), since.toString()],
+      )) as [{ n: number }];
+      if (n === ANOMALY_RULES.burstCount + 1) {
+        await m.query(
+          'INSERT INTO invoice_anomaly (kind, number, merchant_tax_id, detail, height, time_ms) VALUES ($1,$2,$3,$4,$5,$6)',
+          [
+            'burst',
+            s(d, 'number'),
+            s(d, 'merchantTaxId'),
+            `more than ${ANOMALY_RULES.burstCount} invoices within ${ANOMALY_RULES.burstWindowMs / 1000n} s`,
+            block.height.toString(),
+            s(d, 'timeMs'),
+          ],
+        );
+      }
+      return;
+    }
+    case 'invoice.credited': {
+      await insertInvoice(m, d, e);
+      const original = s(d, 'original');
+      await m.query(
+        `UPDATE invoice SET credited_minor = $2,
+           status = CASE WHEN $2::bigint = gross_minor AND status <> 'reimbursed' THEN 'credited' ELSE status END
+         WHERE number = $1`,
+        [original, s(d, 'originalCreditedMinor')],
+      );
+      await history(m, s(d, 'number'), e, block, s(d, 'merchantOrg'));
+      await history(m, original, e, block, s(d, 'merchantOrg'));
+      if (BigInt(s(d, 'grossMinor')) >= ANOMALY_RULES.largeCreditNoteMinor) {
+        await m.query(
+          'INSERT INTO invoice_anomaly (kind, number, merchant_tax_id, detail, height, time_ms) VALUES ($1,$2,$3,$4,$5,$6)',
+          [
+            'large-credit-note',
+            s(d, 'number'),
+            s(d, 'merchantTaxId'),
+            `credit note of ${s(d, 'grossMinor')} minor units against ${original}`,
+            block.height.toString(),
+            s(d, 'timeMs'),
+          ],
+        );
+      }
+      return;
+    }
+    case 'invoice.claimed':
+      await m.query(
+        "UPDATE invoice SET status = 'claimed', claimed_org = $2, claimed_buyer_id = $3 WHERE number = $1",
+        [s(d, 'number'), s(d, 'org'), s(d, 'buyerId')],
+      );
+      await history(m, s(d, 'number'), e, block, s(d, 'org'));
+      return;
+    case 'invoice.reimbursed':
+      await m.query(
+        "UPDATE invoice SET status = 'reimbursed', reimbursed_by = $2, reimbursed_height = $3 WHERE number = $1",
+        [s(d, 'number'), s(d, 'org'), block.height.toString()],
+      );
+      await history(m, s(d, 'number'), e, block, s(d, 'org'));
+      return;
+    case 'invoice.frozen':
+    case 'invoice.unfrozen':
+      await m.query('UPDATE invoice SET frozen = $2 WHERE number = $1', [
+        s(d, 'number'),
+        e.type === 'invoice.frozen',
+      ]);
+      await history(m, s(d, 'number'), e, block, s(d, 'by'));
+      return;
+    default:
+      return;
+  }
+}
+
+@Injectable()
+export class InvoiceProjection implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly #logger = new Logger('InvoiceProjection');
+  #runner: ProjectionRunner | undefined;
+
+  constructor(
+    private readonly chain: InvoiceChain,
+    private readonly dataSource: DataSource,
+    private readonly checkpoints: ProjectionCheckpoints,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.chain.enabled) return;
+    const projection = new ChainProjection({
+      name: PROJECTION_NAME,
+      dataSource: this.dataSource,
+      nodes: this.chain.gateway.nodes,
+      filter: { contracts: [CONTRACT], types: ['invoice.*'] },
+      apply: async (manager, block) => {
+        for (const event of block.events) await applyEvent(manager, event, block);
+      },
+      checkpoints: this.checkpoints,
+    });
+    this.#runner = new ProjectionRunner(projection, (m) => this.#logger.warn(m));
+  }
+
+  /** Resolves once the read model holds block `height`. */
+  caughtUp(height: bigint): Promise<void> {
+    if (this.#runner === undefined) return Promise.reject(new Error('no projection is running'));
+    return this.#runner.caughtUp(height);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.#runner?.stop();
+  }
+}

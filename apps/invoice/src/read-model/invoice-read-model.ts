@@ -1,0 +1,190 @@
+/** Queries of the e-invoice read models (PostgreSQL) and the API's views. */
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { InvoiceChain } from '../chain/invoice-chain';
+
+export interface InvoiceView {
+  readonly number: string;
+  readonly kind: string;
+  readonly status: string;
+  readonly frozen: boolean;
+  readonly merchant: { readonly taxId: string; readonly org: string };
+  readonly buyer: {
+    readonly name: string;
+    readonly taxId: string | null;
+    readonly id: string | null;
+  };
+  readonly paymentId: string | null;
+  readonly currency: string;
+  readonly lines: readonly Record<string, unknown>[];
+  readonly netMinor: string;
+  readonly taxMinor: string;
+  readonly grossMinor: string;
+  readonly creditedMinor: string;
+  readonly original: string | null;
+  readonly reason: string | null;
+  readonly claimedBy: { readonly org: string; readonly buyerId: string } | null;
+  readonly reimbursedBy: string | null;
+  readonly issuedHeight: string;
+  readonly issuedAt: string;
+  readonly txId: string;
+}
+
+interface InvoiceRow {
+  number: string;
+  kind: string;
+  status: string;
+  frozen: boolean;
+  merchant_tax_id: string;
+  merchant_org: string;
+  buyer_name: string;
+  buyer_tax_id: string | null;
+  buyer_id: string | null;
+  payment_id: string | null;
+  currency: string;
+  lines: Record<string, unknown>[];
+  net_minor: string;
+  tax_minor: string;
+  gross_minor: string;
+  credited_minor: string;
+  original: string | null;
+  reason: string | null;
+  claimed_org: string | null;
+  claimed_buyer_id: string | null;
+  reimbursed_by: string | null;
+  issued_height: string;
+  issued_time_ms: string;
+  tx_id: string;
+}
+
+export const TOTAL_DIMENSIONS = ['merchant', 'industry', 'region', 'day'] as const;
+export type TotalDimension = (typeof TOTAL_DIMENSIONS)[number];
+
+@Injectable()
+export class InvoiceReadModel {
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly chain: InvoiceChain,
+  ) {}
+
+  view(r: InvoiceRow): InvoiceView {
+    return {
+      number: r.number,
+      kind: r.kind,
+      status: r.status,
+      frozen: r.frozen,
+      merchant: { taxId: r.merchant_tax_id, org: r.merchant_org },
+      buyer: { name: r.buyer_name, taxId: r.buyer_tax_id, id: r.buyer_id },
+      paymentId: r.payment_id,
+      currency: r.currency,
+      lines: r.lines,
+      netMinor: String(r.net_minor),
+      taxMinor: String(r.tax_minor),
+      grossMinor: String(r.gross_minor),
+      creditedMinor: String(r.credited_minor),
+      original: r.original,
+      reason: r.reason,
+      claimedBy:
+        r.claimed_org === null ? null : { org: r.claimed_org, buyerId: r.claimed_buyer_id! },
+      reimbursedBy: r.reimbursed_by,
+      issuedHeight: String(r.issued_height),
+      issuedAt: new Date(Number(r.issued_time_ms)).toISOString(),
+      txId: r.tx_id,
+    };
+  }
+
+  async one(number: string): Promise<InvoiceView | undefined> {
+    const rows = (await this.dataSource.query('SELECT * FROM invoice WHERE number = $1', [
+      number,
+    ])) as InvoiceRow[];
+    return rows[0] && this.view(rows[0]);
+  }
+
+  async many(where: string, params: unknown[], limit: number): Promise<InvoiceView[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM invoice WHERE ${where} ORDER BY issued_height DESC, number DESC LIMIT ${Math.floor(limit)}`,
+      params,
+    )) as InvoiceRow[];
+    return rows.map((r) => this.view(r));
+  }
+
+  async history(number: string): Promise<Record<string, unknown>[]> {
+    const rows = (await this.dataSource.query(
+      'SELECT type, org, tx_id, height, time_ms FROM invoice_history WHERE number = $1 ORDER BY height, seq',
+      [number],
+    )) as { type: string; org: string | null; tx_id: string; height: string; time_ms: string }[];
+    return rows.map((h) => ({
+      type: h.type,
+      org: h.org,
+      txId: h.tx_id,
+      height: String(h.height),
+      time: new Date(Number(h.time_ms)).toISOString(),
+    }));
+  }
+
+  async merchants(): Promise<Record<string, unknown>[]> {
+    const rows = (await this.dataSource.query(
+      'SELECT * FROM invoice_merchant ORDER BY ordinal',
+    )) as Record<string, unknown>[];
+    return rows.map((m) => ({
+      taxId: m['tax_id'],
+      name: m['name'],
+      industry: m['industry'],
+      region: m['region'],
+      org: m['org'],
+      ordinal: String(m['ordinal']),
+    }));
+  }
+
+  /** Invoice totals (credit notes subtract) by merchant, industry, region or day (China Standard Time). */
+  async totals(by: TotalDimension): Promise<Record<string, unknown>[]> {
+    const key = {
+      merchant: 'm.tax_id',
+      industry: 'm.industry',
+      region: 'm.region',
+      day: "to_char(to_timestamp(i.issued_time_ms / 1000.0) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')",
+    }[by];
+    const rows = (await this.dataSource.query(
+      `SELECT ${key} AS key,
+         count(*) FILTER (WHERE i.kind = 'invoice')::int AS invoices,
+         count(*) FILTER (WHERE i.kind = 'credit-note')::int AS credit_notes,
+         COALESCE(sum(CASE WHEN i.kind = 'invoice' THEN i.net_minor ELSE -i.net_minor END), 0)::text AS net_minor,
+         COALESCE(sum(CASE WHEN i.kind = 'invoice' THEN i.tax_minor ELSE -i.tax_minor END), 0)::text AS tax_minor,
+         COALESCE(sum(CASE WHEN i.kind = 'invoice' THEN i.gross_minor ELSE -i.gross_minor END), 0)::text AS gross_minor,
+         count(*) FILTER (WHERE i.status = 'reimbursed')::int AS reimbursed
+       FROM invoice i JOIN invoice_merchant m ON m.tax_id = i.merchant_tax_id
+       GROUP BY 1 ORDER BY 1`,
+    )) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      [by]: r['key'],
+      invoices: r['invoices'],
+      creditNotes: r['credit_notes'],
+      netMinor: r['net_minor'],
+      taxMinor: r['tax_minor'],
+      grossMinor: r['gross_minor'],
+      reimbursed: r['reimbursed'],
+    }));
+  }
+
+  async anomalies(limit = 200): Promise<Record<string, unknown>[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM invoice_anomaly ORDER BY time_ms DESC, id DESC LIMIT ${Math.floor(limit)}`,
+    )) as Record<string, unknown>[];
+    return rows.map((a) => ({
+      kind: a['kind'],
+      number: a['number'],
+      merchantTaxId: a['merchant_tax_id'],
+      detail: a['detail'],
+      height: a['height'] === null ? null : String(a['height']),
+      time: new Date(Number(a['time_ms'])).toISOString(),
+    }));
+  }
+
+  /** An anomaly the service itself observed (e.g. a refused second reimbursement it submitted). */
+  async recordAnomaly(kind: string, number: string, detail: string): Promise<void> {
+    await this.dataSource.query(
+      'INSERT INTO invoice_anomaly (kind, number, detail, time_ms) VALUES ($1, $2, $3, $4)',
+      [kind, number, detail, Date.now()],
+    );
+  }
+}

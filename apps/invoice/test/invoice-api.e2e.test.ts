@@ -1,0 +1,304 @@
+// The e-invoice API end to end: supertest against the real service (in process) on PostgreSQL
+// (DATABASE_URL, as CI sets it; PGlite without), acting on a real four-validator consortium.
+import request from 'supertest';
+import {
+  type TestApp,
+  type LocalConsortium,
+  createTestApp,
+  startConsortium,
+} from '@trellis/shared/testing';
+import { invoiceVertical } from '@trellis/invoice';
+
+jest.setTimeout(180_000);
+
+const BASE = '/api/invoice';
+const problem = (body: { type?: string }) => body.type?.replace('urn:trellis:problem:', '');
+
+function uscc(body17: string): string {
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const sum = [...body17].reduce((acc, c, i) => acc + alphabet.indexOf(c) * weights[i]!, 0);
+  return body17 + alphabet[(31 - (sum % 31)) % 31];
+}
+
+const SHOP = uscc('91440300MA5F0XHQP');
+const line = (quantity: number, unitPriceMinor: number, taxRateBasisPoints = 1300) => ({
+  description: 'Office chair',
+  quantity,
+  unitPriceMinor,
+  taxRateBasisPoints,
+});
+
+describe('e-invoice API on a real consortium', () => {
+  let consortium: LocalConsortium;
+  let t: TestApp;
+  const saved = { ...process.env };
+  const http = () => request(t.app.getHttpServer());
+  const as = (org: string) => ({ 'x-trellis-member': org });
+  const issue = (
+    paymentId: string,
+    lines = [line(2, 50_000)],
+    extra: Record<string, unknown> = {},
+  ) =>
+    http()
+      .post(`${BASE}/invoices`)
+      .set(as('manufacturer'))
+      .send({
+        merchant: SHOP,
+        paymentId,
+        buyer: { name: 'Zhang San', id: 'wallet:zhang' },
+        lines,
+        ...extra,
+      });
+
+  beforeAll(async () => {
+    consortium = await startConsortium({
+      prefix: 'trellis-invoice-api-',
+      members: [
+        {
+          org: 'tax-bureau',
+          file: 'bureau',
+          name: 'tax-officer',
+          roles: ['service', 'tax-bureau'],
+        },
+      ],
+    });
+    Object.assign(process.env, {
+      TRELLIS_CHAIN_NODES: consortium.nodes.join(','),
+      TRELLIS_CONSORTIUM_DIR: consortium.dir,
+    });
+    t = await createTestApp({ verticals: [invoiceVertical], service: 'invoice-e2e' });
+    expect(t.db.kind).toBe(process.env['DATABASE_URL'] ? 'postgres' : 'pglite');
+    await http()
+      .post(`${BASE}/merchants`)
+      .set(as('tax-bureau'))
+      .send({
+        taxId: SHOP,
+        name: 'Shenzhen Office Supplies',
+        industry: 'retail',
+        region: '440305',
+        org: 'manufacturer',
+      })
+      .expect(201);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await consortium?.stop();
+    process.env = saved;
+  });
+
+  it('issueClaimReimburse_exactlyOnce_withLedgersWalletAndHistory', async () => {
+    const issued = await issue('pay-1001').expect(201);
+    expect(issued.body).toMatchObject({
+      kind: 'invoice',
+      status: 'issued',
+      merchant: { taxId: SHOP, org: 'manufacturer' },
+      netMinor: '100000',
+      taxMinor: '13000',
+      grossMinor: '113000',
+      paymentId: 'pay-1001',
+    });
+    const number = issued.body.number as string;
+    expect(number).toMatch(/^\d{2}441000001000000001$/);
+    await http()
+      .post(`${BASE}/invoices/${number}/claim`)
+      .set(as('court'))
+      .send({ buyerId: 'wallet:zhang' })
+      .expect(200)
+      .expect((r) => expect(r.body.status).toBe('claimed'));
+    const wallet = await http().get(`${BASE}/wallets/wallet:zhang`).expect(200);
+    expect(wallet.body.items.map((i: { number: string }) => i.number)).toEqual([number]);
+    const paid = await http()
+      .post(`${BASE}/invoices/${number}/reimburse`)
+      .set(as('bank'))
+      .expect(200);
+    expect(paid.body).toMatchObject({ status: 'reimbursed', reimbursedBy: 'bank' });
+    const again = await http()
+      .post(`${BASE}/invoices/${number}/reimburse`)
+      .set(as('tax-bureau'))
+      .expect(409);
+    expect([problem(again.body), again.body.reason]).toEqual([
+      'invoice-refused',
+      'already-reimbursed',
+    ]);
+    const ledger = await http().get(`${BASE}/reimbursements`).set(as('bank')).expect(200);
+    expect(ledger.body.items.map((i: { number: string }) => i.number)).toEqual([number]);
+    const none = await http().get(`${BASE}/reimbursements`).set(as('tax-bureau')).expect(200);
+    expect(none.body.items).toEqual([]);
+    const detail = await http().get(`${BASE}/invoices/${number}`).expect(200);
+    expect(detail.body.history.map((h: { type: string }) => h.type)).toEqual([
+      'invoice.issued',
+      'invoice.claimed',
+      'invoice.reimbursed',
+    ]);
+    const anomalies = await http().get(`${BASE}/supervision/anomalies`).expect(200);
+    expect(anomalies.body).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'duplicate-reimbursement', number }),
+      ]),
+    );
+    const mine = await http().get(`${BASE}/invoices`).set(as('manufacturer')).expect(200);
+    expect(mine.body.items.map((i: { number: string }) => i.number)).toContain(number);
+    // the same payment again is refused
+    const twice = await issue('pay-1001').expect(409);
+    expect(twice.body.reason).toBe('payment-already-invoiced');
+  });
+
+  it('creditNotes_neverAboveTheRemainder_largeOnesAreFlagged', async () => {
+    const big = (await issue('pay-2001', [line(1, 2_000_000, 0)]).expect(201)).body;
+    const note = await http()
+      .post(`${BASE}/invoices/${big.number}/credit-notes`)
+      .set(as('manufacturer'))
+      .send({ reason: 'returned goods', lines: [line(1, 1_500_000, 0)] })
+      .expect(201);
+    expect(note.body).toMatchObject({
+      kind: 'credit-note',
+      original: big.number,
+      grossMinor: '1500000',
+    });
+    const over = await http()
+      .post(`${BASE}/invoices/${big.number}/credit-notes`)
+      .set(as('manufacturer'))
+      .send({ reason: 'more', lines: [line(1, 500_001, 0)] })
+      .expect(409);
+    expect(over.body.reason).toBe('credit-exceeds-remainder');
+    expect((await http().get(`${BASE}/invoices/${big.number}`)).body).toMatchObject({
+      creditedMinor: '1500000',
+      status: 'issued',
+    });
+    const anomalies = (await http().get(`${BASE}/supervision/anomalies`)).body as {
+      kind: string;
+      number: string;
+    }[];
+    expect(anomalies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'large-credit-note', number: note.body.number }),
+      ]),
+    );
+    const bank = await http()
+      .post(`${BASE}/invoices/${big.number}/credit-notes`)
+      .set(as('bank'))
+      .send({ reason: 'x', lines: [line(1, 1, 0)] })
+      .expect(409);
+    expect(bank.body.reason).toBe('not-the-merchant');
+  });
+
+  it('freeze_byTheTaxBureauOnly_blocksClaims', async () => {
+    const inv = (await issue('pay-3001').expect(201)).body;
+    const notBureau = await http()
+      .post(`${BASE}/invoices/${inv.number}/freeze`)
+      .set(as('bank'))
+      .send({ reason: 'x' })
+      .expect(403);
+    expect(problem(notBureau.body)).toBe('not-tax-bureau');
+    await http()
+      .post(`${BASE}/invoices/${inv.number}/freeze`)
+      .set(as('tax-bureau'))
+      .send({ reason: 'burst' })
+      .expect(200);
+    const blocked = await http()
+      .post(`${BASE}/invoices/${inv.number}/claim`)
+      .set(as('court'))
+      .send({ buyerId: 'wallet:zhang' })
+      .expect(409);
+    expect(blocked.body.reason).toBe('frozen');
+    await http()
+      .post(`${BASE}/invoices/${inv.number}/unfreeze`)
+      .set(as('tax-bureau'))
+      .send({ reason: 'cleared' })
+      .expect(200);
+    await http()
+      .post(`${BASE}/invoices/${inv.number}/claim`)
+      .set(as('court'))
+      .send({ buyerId: 'wallet:zhang' })
+      .expect(200);
+  });
+
+  it('supervisionTotals_perMerchantIndustryRegionAndDay', async () => {
+    for (const by of ['merchant', 'industry', 'region', 'day']) {
+      const res = await http().get(`${BASE}/supervision/totals?by=${by}`).expect(200);
+      expect(res.body.length).toBeGreaterThan(0);
+      const row = res.body[0] as Record<string, unknown>;
+      expect(row).toHaveProperty(by);
+      // invoices so far: 113000 + 2000000 + 113000 gross, minus the 1500000 credit note
+      expect(row).toMatchObject({
+        invoices: 3,
+        creditNotes: 1,
+        grossMinor: String(113_000 + 2_000_000 + 113_000 - 1_500_000),
+      });
+    }
+    const day = (await http().get(`${BASE}/supervision/totals?by=day`)).body[0] as { day: string };
+    expect(day.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await http().get(`${BASE}/supervision/totals?by=planet`).expect(400);
+  });
+
+  it('badInputs_getClearProblems', async () => {
+    const cases: [string, () => request.Test, number, string][] = [
+      ['no member', () => http().post(`${BASE}/invoices`).send({}), 401, 'member-required'],
+      [
+        'unknown member',
+        () =>
+          http()
+            .post(`${BASE}/invoices`)
+            .set(as('pirate'))
+            .send({ merchant: SHOP, paymentId: 'p', buyer: { name: 'B' }, lines: [line(1, 1)] }),
+        403,
+        'unknown-member',
+      ],
+      [
+        'bad tax id',
+        () => issue('p-x', [line(1, 1)], { merchant: 'NOT-A-TAX-ID' }),
+        400,
+        'validation-failed',
+      ],
+      ['no lines', () => issue('p-x', []), 400, 'validation-failed'],
+      ['fractional quantity', () => issue('p-x', [line(1.5, 1)]), 400, 'validation-failed'],
+      ['negative price', () => issue('p-x', [line(1, -1)]), 400, 'validation-failed'],
+      ['rate over 100 %', () => issue('p-x', [line(1, 1, 10_001)]), 400, 'validation-failed'],
+      [
+        'unregistered merchant',
+        () => issue('p-x', [line(1, 1)], { merchant: uscc('91110000MA0NXBXDY') }),
+        409,
+        'invoice-refused',
+      ],
+      ['bad number', () => http().get(`${BASE}/invoices/123`), 400, 'validation-failed'],
+      [
+        'unknown invoice',
+        () => http().get(`${BASE}/invoices/26441000001999999999`),
+        404,
+        'no-such-invoice',
+      ],
+      [
+        'claim unknown',
+        () =>
+          http()
+            .post(`${BASE}/invoices/26441000001999999999/claim`)
+            .set(as('court'))
+            .send({ buyerId: 'w' }),
+        404,
+        'no-such-invoice',
+      ],
+      [
+        'register by non-bureau',
+        () =>
+          http()
+            .post(`${BASE}/merchants`)
+            .set(as('bank'))
+            .send({
+              taxId: uscc('91110000MA0NXBXDY'),
+              name: 'X',
+              industry: 'x',
+              region: '110105',
+              org: 'bank',
+            }),
+        403,
+        'not-tax-bureau',
+      ],
+    ];
+    for (const [name, send, status, code] of cases) {
+      const res = await send();
+      expect({ name, status: res.status, code: problem(res.body) }).toEqual({ name, status, code });
+    }
+  });
+});
