@@ -12,7 +12,7 @@ import {
   buildPortal,
   consortiumDir,
   initConsortiumOnce,
-  issueCourtMemberOnce,
+  issueRoleMembersOnce,
   portalBuildIsStale,
   stackServices,
 } from './stack';
@@ -64,7 +64,7 @@ async function main(): Promise<number> {
   if (await initConsortiumOnce(options, join(logDir, 'init.log'))) {
     say(`trellis: generated the local consortium in ${consortiumDir(dataDir)}`);
   }
-  await issueCourtMemberOnce(options, join(logDir, 'init.log'));
+  await issueRoleMembersOnce(options, join(logDir, 'init.log'));
 
   if (portalBuildIsStale()) {
     say('trellis: building the portal (first start, or its sources changed)…');

@@ -64,42 +64,51 @@ export async function initConsortiumOnce(options: StackOptions, log: string): Pr
   return true;
 }
 
-/**
- * The court organisation's member with the `court` role (`trellis-node cert issue`), which the
- * judicial evidence service signs presentations with, unless it exists already.
- */
-export async function issueCourtMemberOnce(options: StackOptions, log: string): Promise<boolean> {
-  const out = join(consortiumDir(options.dataDir), 'orgs', 'court', 'court');
-  if (existsSync(`${out}.pem`)) return false;
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      '@swc-node/register',
-      NODE_MAIN,
-      'cert',
-      'issue',
-      '--dir',
-      consortiumDir(options.dataDir),
-      '--org',
-      'court',
-      '--kind',
-      'service',
-      '--name',
-      'court-clerk',
-      '--roles',
-      'service,court',
-      '--out',
-      out,
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const sink = createWriteStream(log, { flags: 'a' });
-  child.stdout.pipe(sink);
-  child.stderr.pipe(sink);
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (code !== 0) throw new Error(`trellis-node cert issue failed (exit ${code}); see ${log}`);
-  return true;
+/** Members with roles the verticals act with, issued once after init (`trellis-node cert issue`). */
+export const ROLE_MEMBERS = [
+  // the judicial evidence service records court presentations with it
+  { org: 'court', file: 'court', name: 'court-clerk', roles: ['service', 'court'] },
+  // the e-invoice service registers merchants and freezes invoices with it
+  { org: 'tax-bureau', file: 'bureau', name: 'tax-officer', roles: ['service', 'tax-bureau'] },
+] as const;
+
+/** Issues each of ROLE_MEMBERS that does not exist yet; returns how many it issued. */
+export async function issueRoleMembersOnce(options: StackOptions, log: string): Promise<number> {
+  let issued = 0;
+  for (const member of ROLE_MEMBERS) {
+    const out = join(consortiumDir(options.dataDir), 'orgs', member.org, member.file);
+    if (existsSync(`${out}.pem`)) continue;
+    const child = spawn(
+      process.execPath,
+      [
+        '--require',
+        '@swc-node/register',
+        NODE_MAIN,
+        'cert',
+        'issue',
+        '--dir',
+        consortiumDir(options.dataDir),
+        '--org',
+        member.org,
+        '--kind',
+        'service',
+        '--name',
+        member.name,
+        '--roles',
+        member.roles.join(','),
+        '--out',
+        out,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const sink = createWriteStream(log, { flags: 'a' });
+    child.stdout.pipe(sink);
+    child.stderr.pipe(sink);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    if (code !== 0) throw new Error(`trellis-node cert issue failed (exit ${code}); see ${log}`);
+    issued++;
+  }
+  return issued;
 }
 
 /** The validators' API base URLs. */
