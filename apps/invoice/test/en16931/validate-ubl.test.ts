@@ -44,6 +44,16 @@ describe('EN 16931 UBL validation (official CEN/TC 434 Schematron 1.3.16)', () =
     expect(rate).toBeGreaterThanOrEqual(95);
   });
 
+  it('the harness fails when a rule is missing (BR-CO-10 removed from the Schematron)', () => {
+    const sch = en16931UblSchematron().replace(/<assert id="BR-CO-10"[\s\S]*?<\/assert>/, '');
+    const crippled = new UblValidator(sch);
+    expect(crippled.ruleIds().has('BR-CO-10')).toBe(false);
+    const file = vefaFiles().find((f) => f.endsWith('/BR-CO-10.xml'))!;
+    const outcomes = runVefaFile(crippled, file);
+    expect(outcomes.filter((o) => o.expected === 'error' && !o.pass).length).toBeGreaterThan(0);
+    expect(runVefaFile(ublValidator(), file).every((o) => o.pass)).toBe(true);
+  });
+
   it.each(examples)('official example %s has no fatal error', (name) => {
     const report = validateUbl(example(name));
     expect(report.fatal).toEqual([]);
