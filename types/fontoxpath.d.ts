@@ -1,5 +1,6 @@
-// The part of fontoxpath's API this repository uses, declared here (tsconfig `paths` points
-// `fontoxpath` at this file for type-checking only; at run time the real package loads).
+// The part of fontoxpath's API this repository uses, declared here (tsconfig.typecheck.json
+// maps `fontoxpath` here for `npm run typecheck` only: tsconfig.json has no such path, because
+// @swc-node/register applies tsconfig paths at run time too, where the real package must load).
 // fontoxpath's own declarations begin with `/// <reference lib="dom" />`, which would put the
 // browser DOM library into the whole program and change Node's typings everywhere else
 // (webcrypto, BufferSource, fetch). The signatures follow fontoxpath 3.x's documentation.

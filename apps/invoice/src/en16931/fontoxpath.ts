@@ -1,13 +1,4 @@
-import { createRequire } from 'node:module';
-
-/**
- * fontoxpath, loaded at run time through createRequire. The root tsconfig maps `fontoxpath` to
- * types/fontoxpath.d.ts for type-checking; @swc-node/register applies tsconfig `paths` at run
- * time too, so a plain `import … from 'fontoxpath'` loads that empty declaration file under
- * `node --require @swc-node/register`. The types still come from the declared module.
- */
-type Fontoxpath = typeof import('fontoxpath');
-
-const fontoxpath = createRequire(__filename)('fontoxpath') as Fontoxpath;
-
-export const { evaluateXPathToBoolean, evaluateXPathToNodes, evaluateXPathToString } = fontoxpath;
+// fontoxpath's evaluators, in one place. `npm run typecheck` reads their types from
+// types/fontoxpath.d.ts (tsconfig.typecheck.json): fontoxpath's own declarations pull the DOM
+// library into the whole program.
+export { evaluateXPathToBoolean, evaluateXPathToNodes, evaluateXPathToString } from 'fontoxpath';
