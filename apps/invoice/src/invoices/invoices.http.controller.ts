@@ -25,6 +25,7 @@ import {
   RegisterMerchantDto,
 } from './invoice.dto';
 import { InvoiceChain } from '../chain/invoice-chain';
+import { InvoiceProjection } from '../read-model/invoice-projection';
 
 const member = ApiHeader({
   name: 'X-Trellis-Member',
@@ -58,6 +59,7 @@ export class InvoicesHttpController {
     private readonly commands: CommandBus,
     private readonly readModel: InvoiceReadModel,
     private readonly chain: InvoiceChain,
+    private readonly projection: InvoiceProjection,
   ) {}
 
   @Post('merchants')
@@ -214,6 +216,12 @@ export class InvoicesHttpController {
       ]);
     }
     return this.readModel.totals(by as TotalDimension);
+  }
+
+  @Get('read-model')
+  @ApiOperation({ summary: 'How far the read model has applied the chain: its last block height' })
+  async readModelHeight(): Promise<{ height: string }> {
+    return { height: String(await this.projection.height()) };
   }
 
   @Get('supervision/anomalies')

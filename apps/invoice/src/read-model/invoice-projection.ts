@@ -208,6 +208,11 @@ export class InvoiceProjection implements OnApplicationBootstrap, OnApplicationS
     this.#runner = new ProjectionRunner(projection, (m) => this.#logger.warn(m));
   }
 
+  /** The last block height the read model holds, -1 before any (or without a chain). */
+  height(): Promise<bigint> {
+    return this.#runner === undefined ? Promise.resolve(-1n) : this.#runner.projection.height();
+  }
+
   /** Resolves once the read model holds block `height`. */
   caughtUp(height: bigint): Promise<void> {
     if (this.#runner === undefined) return Promise.reject(new Error('no projection is running'));

@@ -32,6 +32,8 @@ export class ChainGateway {
   /** Node URLs by organisation (from each node's /v1/status), for private submissions. */
   #orgNodes: Promise<Map<string, string[]>> | undefined;
   readonly #registered = new Set<string>();
+  /** The chain's height as last asked, for expiry heights: asked at most once a second. */
+  #height: { value: bigint; at: number } | undefined;
 
   constructor(
     readonly nodes: readonly string[],
@@ -53,7 +55,7 @@ export class ChainGateway {
     privatePayload?: { readonly payload: Uint8Array; readonly recipients: readonly string[] },
   ): Promise<CommittedTransaction> {
     await this.#ensureRegistered(signer);
-    const status = await this.client.chainStatus();
+    const height = await this.#recentHeight();
     let fullArgs = args;
     if (privatePayload !== undefined) {
       const commitment = privateCommitment(
@@ -71,7 +73,8 @@ export class ChainGateway {
       contract,
       method,
       args: fullArgs as never,
-      expiryHeight: status.height + EXPIRY_BLOCKS,
+      // A height up to a second old moves the expiry by a few blocks out of 2,000.
+      expiryHeight: height + EXPIRY_BLOCKS,
     });
     const result =
       privatePayload === undefined
@@ -81,6 +84,13 @@ export class ChainGateway {
           ).submitPrivate(tx, privatePayload.payload, { wait: 'commit' });
     if (result.status !== 'committed') throw unavailable('the commit was not awaited');
     return result;
+  }
+
+  async #recentHeight(): Promise<bigint> {
+    if (this.#height === undefined || Date.now() - this.#height.at > 1000) {
+      this.#height = { value: (await this.client.chainStatus()).height, at: Date.now() };
+    }
+    return this.#height.value;
   }
 
   /** A private payload `reader`'s organisation received. */

@@ -1,0 +1,166 @@
+/**
+ * `npm run bench:invoice -- [--invoices N] [--concurrency C]`: invoices issued per second end to
+ * end — an HTTP request to the e-invoice service (its own process, on PostgreSQL: DATABASE_URL's
+ * server when set, else the embedded one), the transaction signed, committed by a real
+ * four-validator consortium and projected into the read model before the 201 answer — and the
+ * projection's lag behind the chain (blocks, sampled every 100 ms). Prints a Markdown summary.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  createTestDatabase,
+  freePort,
+  startConsortium,
+  stopProcess,
+  waitForUrl,
+} from '@trellis/shared/testing';
+
+const ROOT = join(__dirname, '..', '..');
+const SERVICE = join(ROOT, 'apps', 'invoice', 'src', 'main.ts');
+
+function uscc(body17: string): string {
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const sum = [...body17].reduce((acc, c, i) => acc + alphabet.indexOf(c) * weights[i]!, 0);
+  return body17 + alphabet[(31 - (sum % 31)) % 31];
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      invoices: { type: 'string', default: '2000' },
+      concurrency: { type: 'string', default: '64' },
+    },
+  });
+  const total = Number(values.invoices);
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(total) || total < 1 || !Number.isInteger(concurrency) || concurrency < 1) {
+    throw new Error('--invoices and --concurrency must be positive integers');
+  }
+  const consortium = await startConsortium({
+    prefix: 'trellis-bench-invoice-',
+    members: [
+      { org: 'tax-bureau', file: 'bureau', name: 'tax-officer', roles: ['service', 'tax-bureau'] },
+    ],
+  });
+  const db = process.env['DATABASE_URL'] ? await createTestDatabase('postgres') : undefined;
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    TRELLIS_DATA_DIR: join(consortium.logDir, 'data'),
+    TRELLIS_CHAIN_NODES: consortium.nodes.join(','),
+    TRELLIS_CONSORTIUM_DIR: consortium.dir,
+  };
+  if (db) env['DATABASE_URL'] = db.url;
+  else delete env['DATABASE_URL'];
+  const log = join(consortium.logDir, 'invoice.log');
+  const service: ChildProcess = spawn(
+    process.execPath,
+    ['--require', '@swc-node/register', SERVICE],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const out = createWriteStream(log);
+  service.stdout!.pipe(out);
+  service.stderr!.pipe(out);
+  const api = `http://127.0.0.1:${port}/api/invoice`;
+  try {
+    await waitForUrl(`http://127.0.0.1:${port}/api/ready`, service, 'invoice service', log);
+    const merchant = uscc('91440300MA5F0BENCH'.slice(0, 17));
+    const post = (path: string, org: string, body: unknown) =>
+      fetch(`${api}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-trellis-member': org },
+        body: JSON.stringify(body),
+      });
+    const registered = await post('/merchants', 'tax-bureau', {
+      taxId: merchant,
+      name: 'Bench Shop',
+      industry: 'retail',
+      region: '440300',
+      org: 'manufacturer',
+    });
+    if (registered.status !== 201)
+      throw new Error(`register: ${registered.status} ${await registered.text()}`);
+    const issue = async (i: number): Promise<number> => {
+      const started = performance.now();
+      const res = await post('/invoices', 'manufacturer', {
+        merchant,
+        paymentId: `bench-${i}`,
+        buyer: { name: 'Buyer', id: `wallet:${i % 100}` },
+        lines: [
+          {
+            description: 'Item',
+            quantity: 1 + (i % 3),
+            unitPriceMinor: 999 + i,
+            taxRateBasisPoints: 1300,
+          },
+        ],
+      });
+      if (res.status !== 201) throw new Error(`issue ${i}: ${res.status} ${await res.text()}`);
+      await res.body?.cancel();
+      return performance.now() - started;
+    };
+    for (let i = 0; i < 20; i++) await issue(1_000_000 + i); // warm-up, not counted
+    const lags: number[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const [chain, model] = await Promise.all([
+          fetch(`${consortium.nodes[0]}/v1/status`).then(
+            (r) => r.json() as Promise<{ height: string }>,
+          ),
+          fetch(`${api}/read-model`).then((r) => r.json() as Promise<{ height: string }>),
+        ]);
+        lags.push(Number(chain.height) - Number(model.height));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const latencies: number[] = [];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < total) latencies.push(await issue(next++));
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    sampling = false;
+    await sampler;
+    latencies.sort((a, b) => a - b);
+    lags.sort((a, b) => a - b);
+    const rate = total / seconds;
+    process.stdout.write(
+      [
+        `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; database: ${db ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}`,
+        '',
+        '| invoices | concurrency | issued/s (HTTP → commit → read model) | p50 / p95 / p99 ms | projection lag, blocks (median / p95 / max) |',
+        '| --- | --- | --- | --- | --- |',
+        `| ${total} | ${concurrency} | ${rate.toFixed(1)} | ${pct(latencies, 0.5).toFixed(0)} / ${pct(latencies, 0.95).toFixed(0)} / ${pct(latencies, 0.99).toFixed(0)} | ${pct(lags, 0.5)} / ${pct(lags, 0.95)} / ${lags[lags.length - 1]} |`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await stopProcess(service);
+    await consortium.stop();
+    await db?.drop();
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench:invoice: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
