@@ -16,6 +16,11 @@ const PORTALS: readonly Portal[] = [
     users: 'Merchants, buyers’ finance teams, tax bureaus',
     purpose:
       'E-invoices: issue an invoice tied to a payment, claim and reimburse it exactly once, and see every invoice of a district in real time.',
+    links: [
+      { href: '/invoices/merchant', label: 'Merchants' },
+      { href: '/invoices/wallet', label: 'Buyers & enterprises' },
+      { href: '/invoices/bureau', label: 'Tax bureau' },
+    ],
   },
   {
     name: 'SME financing',
@@ -113,8 +118,8 @@ export default async function LandingPage() {
       <section aria-labelledby="portals-heading">
         <h2 id="portals-heading">Portals</h2>
         <p>
-          Court verification is available; the other portals are <strong>planned</strong>. Until
-          they are, those applications are used through the API.
+          Court verification and e-invoices are available; the other portals are{' '}
+          <strong>planned</strong>. Until they are, those applications are used through the API.
         </p>
         <ul className="portals">
           {PORTALS.map((portal) => (

@@ -1,0 +1,88 @@
+// Runs the e-invoice test stack (apps/invoice/test/support/invoice-stack.ts: four validators,
+// the tax bureau's tax-officer member, the service on a fresh database) in a child process. The
+// portal may import nothing of ours, tests included (lint: type:portal depends on no project), so
+// the stack is started by a small program given to `node -e`, spoken to through stdout and stdin.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+
+const STACK = path.join(ROOT, 'apps', 'invoice', 'test', 'support', 'invoice-stack.ts');
+
+/** Prints one `READY <json>` line, and stops the stack when stdin closes or on SIGTERM. */
+const PROGRAM = `
+const { startInvoiceStack } = require(${JSON.stringify(STACK)});
+(async () => {
+  const stack = await startInvoiceStack();
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    try { await stack.stop(); } finally { process.exit(0); }
+  };
+  process.stdin.on('end', stop);
+  process.stdin.on('close', stop);
+  process.on('SIGTERM', stop);
+  process.stdin.resume();
+  process.stdout.write('READY ' + JSON.stringify({ apiUrl: stack.apiUrl, consortiumDir: stack.consortiumDir }) + '\\n');
+})().catch((error) => {
+  process.stderr.write('stack failed: ' + (error && error.stack || error) + '\\n');
+  process.exit(1);
+});
+`;
+
+export interface InvoiceStackProcess {
+  readonly apiUrl: string;
+  readonly consortiumDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the stack; resolves once the e-invoice service answers /api/ready. */
+export function startInvoiceStackProcess(timeoutMs = 240_000): Promise<InvoiceStackProcess> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--require', '@swc-node/register', '-e', PROGRAM],
+    {
+      cwd: ROOT,
+      // With DATABASE_URL (CI) the stack makes a fresh database on that PostgreSQL and drops it
+      // after; without, the service uses its embedded one (npm test on a bare machine).
+      env: { ...process.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.stdin?.end();
+    });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(
+        new Error(`the invoice stack was not ready within ${timeoutMs} ms:\n${err.slice(-4000)}`),
+      );
+    }, timeoutMs);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = /^READY (.*)$/m.exec(out);
+      if (!line) return;
+      clearTimeout(timer);
+      const info = JSON.parse(line[1]!) as { apiUrl: string; consortiumDir: string };
+      resolve({ ...info, stop });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`the invoice stack exited (${code}) before it was ready:\n${err.slice(-4000)}`),
+      );
+    });
+  });
+}
