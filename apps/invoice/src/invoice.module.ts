@@ -11,6 +11,7 @@ import {
   TransitionHandler,
 } from './invoices/commands';
 import { InvoicesHttpController } from './invoices/invoices.http.controller';
+import { UblHttpController } from './invoices/ubl.http.controller';
 import { QuoteInvoiceHandler } from './quote-invoice/quote-invoice.handler';
 import { QuoteInvoiceHttpController } from './quote-invoice/quote-invoice.http.controller';
 import { InvoiceProjection } from './read-model/invoice-projection';
@@ -22,6 +23,7 @@ import { InvoiceReadModel } from './read-model/invoice-read-model';
   controllers: [
     createVerticalHealthController('invoice', invoiceContract),
     QuoteInvoiceHttpController,
+    UblHttpController,
     InvoicesHttpController,
   ],
   providers: [

@@ -7,7 +7,10 @@ import {
   createTestApp,
   startConsortium,
 } from '@trellis/shared/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { invoiceVertical } from '@trellis/invoice';
+import { validateUbl } from '../src/en16931';
 
 jest.setTimeout(180_000);
 
@@ -231,6 +234,92 @@ describe('e-invoice API on a real consortium', () => {
     const day = (await http().get(`${BASE}/supervision/totals?by=day`)).body[0] as { day: string };
     expect(day.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await http().get(`${BASE}/supervision/totals?by=planet`).expect(400);
+  });
+
+  it('ubl_importIssuesOnChain_andEveryIssuedInvoiceExportsAsValidUbl', async () => {
+    const example = (name: string) =>
+      readFileSync(join(__dirname, 'fixtures', 'en16931', 'ubl-examples', name), 'utf8');
+    // The official EN 16931 examples the chain can hold (whole quantities, no allowances, prices
+    // in cents), re-denominated in CNY (the chain issues CNY invoices): import → issue on chain →
+    // export → the official rules again.
+    const cny = (xml: string) => {
+      const code = /<cbc:DocumentCurrencyCode>([A-Z]{3})</.exec(xml)![1]!;
+      return xml
+        .replaceAll(`>${code}<`, '>CNY<')
+        .replaceAll(`currencyID="${code}"`, 'currencyID="CNY"');
+    };
+    const numbers: string[] = [];
+    for (const n of [4, 6, 7, 9]) {
+      const res = await http()
+        .post(`${BASE}/invoices/import?merchant=${SHOP}&paymentId=ubl-${n}`)
+        .set(as('manufacturer'))
+        .set('content-type', 'application/xml')
+        .send(cny(example(`ubl-tc434-example${n}.xml`)));
+      expect({
+        example: n,
+        status: res.status,
+        problem: res.status === 201 ? null : res.body,
+      }).toEqual({
+        example: n,
+        status: 201,
+        problem: null,
+      });
+      expect(res.body).toMatchObject({ kind: 'invoice', status: 'issued', paymentId: `ubl-${n}` });
+      numbers.push(res.body.number as string);
+    }
+    const imported = { body: { number: numbers[0]! } };
+    for (const number of numbers) {
+      const ubl = await http().get(`${BASE}/invoices/${number}/ubl`);
+      expect({ status: ubl.status, problem: ubl.status === 200 ? null : ubl.body }).toEqual({
+        status: 200,
+        problem: null,
+      });
+      expect(ubl.headers['content-type']).toMatch(/xml/);
+      expect(validateUbl(ubl.text).fatal).toEqual([]);
+      expect(ubl.text).toContain(number);
+    }
+    // a credit note exports as a UBL CreditNote referencing its original
+    const note = await http()
+      .post(`${BASE}/invoices/${imported.body.number}/credit-notes`)
+      .set(as('manufacturer'))
+      .send({ reason: 'returned', lines: [line(1, 100, 2500)] })
+      .expect(201);
+    const noteUbl = await http().get(`${BASE}/invoices/${note.body.number}/ubl`).expect(200);
+    expect(noteUbl.text).toContain('CreditNote');
+    expect(noteUbl.text).toContain(imported.body.number);
+    expect(validateUbl(noteUbl.text).fatal).toEqual([]);
+    // refusals: another currency, a rule that fires, not XML, JSON
+    const eur = await http()
+      .post(`${BASE}/invoices/import?merchant=${SHOP}&paymentId=ubl-eur`)
+      .set(as('manufacturer'))
+      .set('content-type', 'application/xml')
+      .send(example('ubl-tc434-example9.xml'))
+      .expect(422);
+    expect([problem(eur.body), eur.body.reason]).toEqual(['ubl-refused', 'NOT_ISSUABLE']);
+    const broken = cny(example('ubl-tc434-example4.xml')).replace(
+      /<cbc:IssueDate>[^<]*<\/cbc:IssueDate>/,
+      '',
+    );
+    const rules = await http()
+      .post(`${BASE}/invoices/import?merchant=${SHOP}&paymentId=ubl-broken`)
+      .set(as('manufacturer'))
+      .set('content-type', 'application/xml')
+      .send(broken)
+      .expect(422);
+    expect(rules.body.reason).toBe('RULES_FAILED');
+    expect(rules.body.failures.map((f: { ruleId: string }) => f.ruleId)).toContain('BR-03');
+    const notXml = await http()
+      .post(`${BASE}/invoices/import?merchant=${SHOP}&paymentId=ubl-x`)
+      .set(as('manufacturer'))
+      .set('content-type', 'application/xml')
+      .send('<not-closed>')
+      .expect(422);
+    expect(notXml.body.reason).toBe('XML_MALFORMED');
+    await http()
+      .post(`${BASE}/invoices/import?merchant=${SHOP}&paymentId=ubl-y`)
+      .set(as('manufacturer'))
+      .send({ xml: 'as json' })
+      .expect(400);
   });
 
   it('badInputs_getClearProblems', async () => {
