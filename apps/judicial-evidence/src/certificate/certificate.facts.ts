@@ -1,4 +1,4 @@
-import { CertificateError } from './certificate.error';
+import { DocumentError as CertificateError } from '@trellis/shared/documents';
 
 /** What the certificate states about one deposit. */
 export interface CertificateFacts {

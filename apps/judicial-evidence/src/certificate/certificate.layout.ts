@@ -1,8 +1,8 @@
 import PDFDocument from 'pdfkit';
-import { CertificateError } from './certificate.error';
+import { DocumentError as CertificateError } from '@trellis/shared/documents';
 import type { CheckedFacts } from './certificate.facts';
-import { type FontFile, helveticaCanDraw, withCodePoints } from './certificate.fonts';
-import { qrDarkModules } from './qr-modules';
+import { type FontFile, helveticaCanDraw, withCodePoints } from '@trellis/shared/documents';
+import { qrDarkModules } from '@trellis/shared/documents';
 
 /** What the layout prints about the signer (the signature itself is added afterwards). */
 export interface SignerSummary {

@@ -1,18 +1,24 @@
-import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
-import { SignPdf } from '@signpdf/signpdf';
-import { SUBFILTER_ADOBE_PKCS7_DETACHED } from '@signpdf/utils';
-import { CertificateError } from './certificate.error';
+import {
+  type FontFile,
+  type PdfSigner,
+  SYSTEM_FONT_CANDIDATES,
+  checkPdfSigner,
+  presentFonts,
+  signPdf,
+} from '@trellis/shared/documents';
 import { type CertificateFacts, checkFacts } from './certificate.facts';
-import { type FontFile, SYSTEM_FONT_CANDIDATES, presentFonts } from './certificate.fonts';
 import { layoutCertificate } from './certificate.layout';
-import { type CertificateSigner, checkSigner } from './certificate.signer';
-import { CmsSigner } from './cms-signer';
 
-export { CertificateError, type CertificateErrorCode } from './certificate.error';
+// The evidence module names them after what it makes; they are the shared documents' types.
+export {
+  DocumentError as CertificateError,
+  type DocumentErrorCode as CertificateErrorCode,
+  type FontFile,
+  type PdfSigner as CertificateSigner,
+  type QrModules,
+  qrDarkModules,
+} from '@trellis/shared/documents';
 export type { CertificateFacts } from './certificate.facts';
-export type { CertificateSigner } from './certificate.signer';
-export type { FontFile } from './certificate.fonts';
-export { qrDarkModules, type QrModules } from './qr-modules';
 
 export interface RenderOptions {
   /**
@@ -30,11 +36,11 @@ export interface RenderOptions {
  */
 export async function renderEvidenceCertificate(
   facts: CertificateFacts,
-  signer: CertificateSigner,
+  signer: PdfSigner,
   options: RenderOptions = {},
 ): Promise<Buffer> {
   const f = checkFacts(facts);
-  const s = checkSigner(signer, f.issuedAt);
+  const s = checkPdfSigner(signer, f.issuedAt, 'Trellis evidence certificate');
   const unsigned = await layoutCertificate(
     f,
     {
@@ -45,32 +51,5 @@ export async function renderEvidenceCertificate(
     },
     presentFonts([...(options.fonts ?? []), ...SYSTEM_FONT_CANDIDATES]),
   );
-  // The CMS holds the certificates and an ECDSA signature of at most 72 bytes; leave room.
-  const certBytes = [s.leafDer.length, ...s.chain.map((c) => c.toSchema().toBER().byteLength)];
-  const signatureLength = certBytes.reduce((a, b) => a + b, 0) + 2048;
-  try {
-    const withPlaceholder = plainAddPlaceholder({
-      pdfBuffer: unsigned,
-      reason: s.reason,
-      contactInfo: '',
-      name: s.commonName.replace(/[^\x20-\x7e]/g, '?'),
-      location: s.location,
-      signingTime: f.issuedAt,
-      signatureLength,
-      subFilter: SUBFILTER_ADOBE_PKCS7_DETACHED,
-      // Written as a PDF name, so no spaces.
-      appName: 'Trellis-judicial-evidence',
-    });
-    return await new SignPdf().sign(withPlaceholder, new CmsSigner(s), f.issuedAt);
-  } catch (err) {
-    if (err instanceof CertificateError) throw err;
-    throw new CertificateError(
-      'signing-failed',
-      `signing the PDF failed: ${String(err)}`,
-      undefined,
-      {
-        cause: err,
-      },
-    );
-  }
+  return signPdf(unsigned, s, { signingTime: f.issuedAt, appName: 'Trellis-judicial-evidence' });
 }

@@ -11,7 +11,7 @@ import {
   qrDarkModules,
   renderEvidenceCertificate,
 } from '../../src/certificate';
-import { SYSTEM_FONT_CANDIDATES } from '../../src/certificate/certificate.fonts';
+import { SYSTEM_FONT_CANDIDATES } from '@trellis/shared/documents';
 import { type TestPki, makeTestPki } from './test-pki';
 
 const hex = (c: string): string => c.repeat(64);

@@ -1,10 +1,10 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { CertificateError } from './certificate.error';
+import { DocumentError } from './document-error';
 
-/** The key that signs the certificate PDF: the depositor organisation's document-signing service key. */
-export interface CertificateSigner {
+/** The key that signs a PDF: an organisation's P-256 document-signing key (`orgs/<org>/documents.*`). */
+export interface PdfSigner {
   /** P-256 (ECDSA) X.509 certificate, PEM. */
   certificatePem: string;
   /** Its PKCS#8 PEM private key (unencrypted). */
@@ -29,15 +29,15 @@ export interface CheckedSigner {
   location: string;
 }
 
-export const DEFAULT_REASON = 'Trellis evidence certificate';
+export const DEFAULT_REASON = 'Trellis document';
 const P256 = 'prime256v1';
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\s]*?)-----END \1-----/g;
 const OID_KEY_USAGE = '2.5.29.15';
 const OID_COMMON_NAME = '2.5.4.3';
 const OID_ORGANISATION = '2.5.4.10';
 
-function bad(field: string, message: string, cause?: unknown): CertificateError {
-  return new CertificateError('invalid-signer', `${field}: ${message}`, field, { cause });
+function bad(field: string, message: string, cause?: unknown): DocumentError {
+  return new DocumentError('invalid-signer', `${field}: ${message}`, field, { cause });
 }
 
 /** The DER bodies of the PEM blocks labelled `label`; refuses text outside the blocks. */
@@ -99,15 +99,19 @@ function asciiOption(value: unknown, field: string, fallback: string): string {
 }
 
 /**
- * Checks the signer (throws `CertificateError('invalid-signer')` naming the field): one P-256
+ * Checks the signer (throws `DocumentError('invalid-signer')` naming the field): one P-256
  * certificate valid at `at`, allowed to sign, whose public key matches the PKCS#8 private key,
  * and, when a chain is given, a chain that holds the certificate's issuer.
  */
-export function checkSigner(input: unknown, at: Date): CheckedSigner {
+export function checkPdfSigner(
+  input: unknown,
+  at: Date,
+  defaultReason = DEFAULT_REASON,
+): CheckedSigner {
   if (typeof input !== 'object' || input === null) {
-    throw new CertificateError('invalid-signer', 'signer must be an object');
+    throw new DocumentError('invalid-signer', 'signer must be an object');
   }
-  const s = input as Record<keyof CertificateSigner, unknown>;
+  const s = input as Record<keyof PdfSigner, unknown>;
   const certBlocks = pemBlocks(s.certificatePem, 'CERTIFICATE', 'certificatePem');
   if (certBlocks.length !== 1) throw bad('certificatePem', 'must hold exactly one certificate');
   const leafDer = certBlocks[0] as Uint8Array;
@@ -169,7 +173,7 @@ export function checkSigner(input: unknown, at: Date): CheckedSigner {
     privateKey,
     commonName: attribute(leaf.pki.subject, OID_COMMON_NAME) ?? leaf.node.subject,
     organisation: attribute(leaf.pki.subject, OID_ORGANISATION),
-    reason: asciiOption(s.reason, 'reason', DEFAULT_REASON),
+    reason: asciiOption(s.reason, 'reason', defaultReason),
     location: asciiOption(s.location, 'location', ''),
   };
 }

@@ -2,8 +2,8 @@ import { createHash, webcrypto } from 'node:crypto';
 import { Signer } from '@signpdf/utils';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { CertificateError } from './certificate.error';
-import type { CheckedSigner } from './certificate.signer';
+import { DocumentError } from './document-error';
+import type { CheckedSigner } from './pdf-signer';
 
 // RFC 5652 / RFC 5035 object identifiers.
 const OID_DATA = '1.2.840.113549.1.7.1';
@@ -79,15 +79,10 @@ export class CmsSigner extends Signer {
     try {
       return await this.build(pdfBuffer, signingTime ?? new Date());
     } catch (err) {
-      if (err instanceof CertificateError) throw err;
-      throw new CertificateError(
-        'signing-failed',
-        `CMS signing failed: ${String(err)}`,
-        undefined,
-        {
-          cause: err,
-        },
-      );
+      if (err instanceof DocumentError) throw err;
+      throw new DocumentError('signing-failed', `CMS signing failed: ${String(err)}`, undefined, {
+        cause: err,
+      });
     }
   }
 
@@ -151,7 +146,7 @@ export class CmsSigner extends Signer {
       { signer: 0, data: toArrayBuffer(content), checkChain: false },
       engine,
     );
-    if (!ok) throw new CertificateError('signing-failed', 'the CMS signature did not verify');
+    if (!ok) throw new DocumentError('signing-failed', 'the CMS signature did not verify');
     return Buffer.from(der);
   }
 }

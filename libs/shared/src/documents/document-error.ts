@@ -1,5 +1,5 @@
 /** What went wrong, as a stable string a controller can map to an HTTP problem. */
-export type CertificateErrorCode =
+export type DocumentErrorCode =
   /** A fact is missing or malformed; `field` names it. */
   | 'invalid-facts'
   /** The signing certificate, key or chain is unusable (wrong curve, key does not match, expired…). */
@@ -9,12 +9,12 @@ export type CertificateErrorCode =
   /** Building the CMS signature or placing it into the PDF failed. */
   | 'signing-failed';
 
-export class CertificateError extends Error {
-  override readonly name = 'CertificateError';
-  readonly code: CertificateErrorCode;
+export class DocumentError extends Error {
+  override readonly name = 'DocumentError';
+  readonly code: DocumentErrorCode;
   readonly field?: string;
 
-  constructor(code: CertificateErrorCode, message: string, field?: string, options?: ErrorOptions) {
+  constructor(code: DocumentErrorCode, message: string, field?: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
     if (field !== undefined) this.field = field;
