@@ -24,7 +24,6 @@ import {
   ActAs,
   InvoiceHeader,
   InvoiceLink,
-  StatusBadges,
   useActingMember,
 } from '../_components/shared';
 import { DayChart } from './day-chart';
@@ -360,7 +359,7 @@ export function BureauDesk() {
         {freezeResult && (
           <p className="verdict verdict-ok" data-testid="freeze-result">
             Invoice <InvoiceLink number={freezeResult.number} /> is now{' '}
-            {freezeResult.frozen ? 'frozen' : 'not frozen'}: <StatusBadges invoice={freezeResult} />
+            {freezeResult.frozen ? 'frozen' : 'no longer frozen'} (status {freezeResult.status}).
           </p>
         )}
       </section>

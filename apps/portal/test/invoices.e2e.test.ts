@@ -1,0 +1,415 @@
+// End-to-end test of the e-invoice pages against the real stack: four validator processes, the
+// e-invoice service on a fresh PostgreSQL database when DATABASE_URL is set (apps/invoice's test
+// stack, run as a child process), and `next start` of the built portal, driven in Debian's
+// Chromium. Nothing is mocked: every action in the pages is a transaction committed on the chain.
+//
+// The story: the tax bureau registers a merchant → the manufacturer issues an invoice for it →
+// a buyer claims it → the bank reimburses it → the tax bureau's second reimbursement is refused
+// → the dashboard shows the amount, the duplicate-reimbursement anomaly, and the drill-down.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  type InvoiceStackProcess,
+  startInvoiceStackProcess,
+} from './support/invoice-stack-process';
+import {
+  type PortalServer,
+  launchChromium,
+  requireBrowserAndBuild,
+  startPortal,
+} from './support/portal-server';
+
+const API = '/api/invoice';
+
+/** A unified social credit code with its check character (GB 32100-2015), computed here. */
+function uscc(body17: string): string {
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const sum = [...body17].reduce((acc, c, i) => acc + alphabet.indexOf(c) * weights[i]!, 0);
+  return body17 + alphabet[(31 - (sum % 31)) % 31];
+}
+
+const SHOP = uscc('91440300MA5F0XHQP');
+const WALLET = 'wallet:li-lei';
+
+// The first invoice: 2 × ¥1,250.50 at 13 % and 3 × ¥99.99 at 6 %. Worked out by hand:
+//   line 1 net 250100, tax 250100 × 0.13 = 32513 (exact)
+//   line 2 net  29997, tax  29997 × 0.06 = 1799.82 → 1800 (half up, per line)
+//   net 280097 + tax 34313 = gross 314410 fen = ¥3,144.10
+const FIRST_GROSS = '¥3,144.10';
+// The second invoice, 1 × ¥100.00 at 0 %, credited by ¥40.00: remainder ¥60.00.
+// Totals for the merchant: 314410 + 10000 − 4000 = 320410 fen.
+const TOTAL_GROSS_MINOR = '320410';
+const TOTAL_GROSS = '¥3,204.10';
+
+describe('e-invoice pages on the real stack', () => {
+  let stack: InvoiceStackProcess | undefined;
+  let server: PortalServer | undefined;
+  let portalUrl: string;
+  let workDir: string;
+  let browser: BrowserContext | undefined;
+  let page: Page;
+  const pageErrors: string[] = [];
+  /** The first invoice's number, and the one that gets a credit note. */
+  let number = '';
+  let second = '';
+
+  beforeAll(async () => {
+    requireBrowserAndBuild();
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-portal-invoices-'));
+    stack = await startInvoiceStackProcess();
+    server = await startPortal(stack.apiUrl);
+    portalUrl = server.url;
+    browser = await launchChromium(path.join(workDir, 'profile'), { width: 1200, height: 900 });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // A refused request logs "Failed to load resource" (the 409s this test provokes): not
+      // an error of the page's own code. Anything else logged as an error is.
+      if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
+        pageErrors.push(`console: ${message.text()}`);
+      }
+    });
+  }, 360_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await stack?.stop();
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  }, 90_000);
+
+  afterEach(() => {
+    expect(pageErrors).toEqual([]);
+  });
+
+  async function actAs(org: string): Promise<void> {
+    await page.getByTestId('member-select').selectOption(org);
+    expect(await page.getByTestId('member-select').inputValue()).toBe(org);
+  }
+
+  const text = async (testId: string): Promise<string> => {
+    const el = page.getByTestId(testId);
+    await el.waitFor({ timeout: 60_000 });
+    return (await el.innerText()).trim();
+  };
+
+  it('hub and landing page: the e-invoice portal is linked, and says sign-in is coming', async () => {
+    await page.goto(`${portalUrl}/`);
+    const card = page.locator('ul.portals > li').filter({ hasText: 'Tax bureau & merchants' });
+    expect(
+      await card.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+    ).toEqual(['/invoices/merchant', '/invoices/wallet', '/invoices/bureau']);
+    expect(await card.innerText()).not.toContain('Planned');
+
+    await page.goto(`${portalUrl}/invoices`);
+    expect(await page.title()).toBe('E-invoices — Trellis');
+    expect(await text('sign-in-notice')).toContain('Sign-in is coming');
+    expect(
+      await page.getByRole('navigation', { name: 'E-invoice roles' }).locator('a').allInnerTexts(),
+    ).toEqual(['Merchant', 'Buyer & enterprise', 'Tax bureau']);
+    // A number that is on no chain: the drill-down says so.
+    await page.getByTestId('lookup-number').fill('26441000001999999999');
+    await page.getByTestId('lookup-submit').click();
+    await page.waitForURL(`${portalUrl}/invoices/26441000001999999999`);
+    expect(await text('invoice-error')).toMatch(
+      /^No invoice 26441000001999999999 is on the chain\. .*\(no-such-invoice\)$/,
+    );
+  }, 60_000);
+
+  it('tax bureau registers a merchant; a bad tax id and a non-bureau are refused', async () => {
+    await page.goto(`${portalUrl}/invoices/bureau`);
+    expect(await page.getByTestId('member-select').inputValue()).toBe('tax-bureau');
+    expect(await text('sign-in-notice')).toMatch(/^Sign-in is coming\./);
+    await page
+      .getByTestId('merchant-tax-id')
+      .fill(SHOP.slice(0, 17) + (SHOP[17] === '0' ? '1' : '0'));
+    await page.getByTestId('merchant-name').fill('Shenzhen Office Supplies');
+    await page.getByTestId('merchant-industry').fill('retail');
+    await page.getByTestId('merchant-region').fill('440305');
+    await page.getByTestId('merchant-org').selectOption('manufacturer');
+    await page.getByTestId('merchant-submit').click();
+    expect(await text('merchant-error')).toMatch(/valid check character \(bad-tax-id\)$/);
+
+    // The bank is not the tax bureau: the service refuses (the page checks nothing of roles).
+    await actAs('bank');
+    await page.getByTestId('merchant-tax-id').fill(SHOP);
+    await page.getByTestId('merchant-submit').click();
+    await page
+      .getByTestId('merchant-error')
+      .filter({ hasText: 'not-tax-bureau' })
+      .waitFor({ timeout: 60_000 });
+
+    await actAs('tax-bureau');
+    await page.getByTestId('merchant-submit').click();
+    expect(await text('merchant-result')).toBe(
+      `Registered Shenzhen Office Supplies (${SHOP}), issued for by Manufacturer.`,
+    );
+    const row = page.locator(`[data-testid="merchant-row"][data-tax-id="${SHOP}"]`);
+    await row.waitFor();
+    expect(await row.locator('td').allInnerTexts()).toEqual([
+      'Shenzhen Office Supplies',
+      SHOP,
+      'retail',
+      '440305',
+      'Manufacturer',
+    ]);
+  }, 120_000);
+
+  it('the manufacturer issues an invoice with exact amounts, and a credit note never above the remainder', async () => {
+    await page.goto(`${portalUrl}/invoices/merchant`);
+    await actAs('manufacturer');
+    await page
+      .locator(`[data-testid="issue-merchant"] option[value="${SHOP}"]`)
+      .waitFor({ state: 'attached' });
+    expect(await page.getByTestId('issue-merchant').inputValue()).toBe(SHOP);
+    const pay = `pay-${Date.now()}`;
+    await page.getByTestId('issue-payment-id').fill(pay);
+    await page.getByTestId('issue-buyer-name').fill('Li Lei');
+    await page.getByTestId('issue-buyer-id').fill(WALLET);
+    const lines = page.getByTestId('issue-line');
+    await lines.nth(0).getByTestId('issue-line-description').fill('Office chair');
+    await lines.nth(0).getByTestId('issue-line-quantity').fill('2');
+    await lines.nth(0).getByTestId('issue-line-price').fill('1,250.50');
+    await lines.nth(0).getByTestId('issue-line-rate').fill('13');
+    await page.getByTestId('issue-add-line').click();
+    await lines.nth(1).getByTestId('issue-line-description').fill('Desk lamp');
+    await lines.nth(1).getByTestId('issue-line-quantity').fill('3');
+    await lines.nth(1).getByTestId('issue-line-price').fill('99.99');
+    await lines.nth(1).getByTestId('issue-line-rate').fill('6');
+    expect(await text('issue-preview')).toBe(`Total: net ¥2,800.97 + tax ¥343.13 = ${FIRST_GROSS}`);
+    // A price with three decimals is refused in the page, before anything is sent.
+    await lines.nth(1).getByTestId('issue-line-price').fill('99.999');
+    await page.getByTestId('issue-submit').click();
+    expect(await text('issue-error')).toMatch(
+      /^Line 2: “99.999” is not a price in yuan .* \(bad-price\)$/,
+    );
+    await lines.nth(1).getByTestId('issue-line-price').fill('99.99');
+    await page.getByTestId('issue-submit').click();
+    const result = await text('issue-result');
+    number = (
+      await page.getByTestId('issue-result').getByTestId('invoice-link').innerText()
+    ).trim();
+    expect(number).toMatch(/^\d{20}$/);
+    expect(result).toContain(`Issued invoice ${number} for ${FIRST_GROSS} in block`);
+    expect(result).toContain('Net ¥2,800.97, tax ¥343.13; buyer Li Lei (wallet wallet:li-lei).');
+
+    // What the chain recorded, read back through the portal's /api forwarder: exact fen.
+    const stored = (await (
+      await page.request.get(`${portalUrl}${API}/invoices/${number}`)
+    ).json()) as {
+      netMinor: string;
+      taxMinor: string;
+      grossMinor: string;
+      lines: { unitPriceMinor: unknown; taxRateBasisPoints: unknown }[];
+    };
+    expect([stored.netMinor, stored.taxMinor, stored.grossMinor]).toEqual([
+      '280097',
+      '34313',
+      '314410',
+    ]);
+    expect(
+      stored.lines.map((l) => [String(l.unitPriceMinor), String(l.taxRateBasisPoints)]),
+    ).toEqual([
+      ['125050', '1300'],
+      ['9999', '600'],
+    ]);
+    const row = page.locator(`[data-testid="invoice-row"][data-number="${number}"]`);
+    await row.waitFor();
+    expect(await row.innerText()).toContain(FIRST_GROSS);
+
+    // The same payment again: the chain refuses it.
+    await page.getByTestId('issue-payment-id').fill(pay);
+    await lines.nth(0).getByTestId('issue-line-description').fill('Office chair');
+    await lines.nth(0).getByTestId('issue-line-price').fill('1');
+    await page.getByTestId('issue-submit').click();
+    expect(await text('issue-error')).toMatch(/\(invoice-refused: payment-already-invoiced\)$/);
+
+    // A second invoice, then a credit note against it: above the remainder is refused.
+    await page.getByTestId('issue-payment-id').fill(`${pay}-b`);
+    await lines.nth(0).getByTestId('issue-line-description').fill('Stapler box');
+    await lines.nth(0).getByTestId('issue-line-quantity').fill('1');
+    await lines.nth(0).getByTestId('issue-line-price').fill('100');
+    await lines.nth(0).getByTestId('issue-line-rate').fill('0');
+    await page.getByTestId('issue-submit').click();
+    await page
+      .getByTestId('issue-result')
+      .filter({ hasText: '¥100.00' })
+      .waitFor({ timeout: 60_000 });
+    second = (
+      await page.getByTestId('issue-result').getByTestId('invoice-link').innerText()
+    ).trim();
+    const secondRow = page.locator(`[data-testid="invoice-row"][data-number="${second}"]`);
+    await secondRow.getByTestId('credit-start').click();
+    expect(await text('credit-remainder')).toBe('¥100.00 remains');
+    await page.getByTestId('credit-reason').fill('returned goods');
+    const credit = page.getByTestId('credit-line').nth(0);
+    await credit.getByTestId('credit-line-description').fill('Stapler box returned');
+    await credit.getByTestId('credit-line-price').fill('100.01');
+    await credit.getByTestId('credit-line-rate').fill('0');
+    await page.getByTestId('credit-submit').click();
+    expect(await text('credit-error')).toMatch(
+      new RegExp(
+        `^Refused: this credit note comes to ¥100\\.01, more than the ¥100\\.00 that remains of invoice ${second}\\. .*\\(invoice-refused: credit-exceeds-remainder\\)$`,
+      ),
+    );
+    await credit.getByTestId('credit-line-price').fill('40');
+    await page.getByTestId('credit-submit').click();
+    expect(await text('credit-result')).toMatch(/^Issued credit note \d{20} for ¥40\.00\.$/);
+    expect(await text('credit-remainder')).toBe('¥60.00 remains');
+    await secondRow.filter({ hasText: '¥40.00' }).waitFor();
+  }, 180_000);
+
+  it('a buyer claims the invoice into a wallet; the bank reimburses it; a second reimbursement is refused', async () => {
+    await page.goto(`${portalUrl}/invoices/wallet`);
+    await actAs('court');
+    await page.getByTestId('claim-number').fill(number);
+    await page.getByTestId('claim-wallet').fill(WALLET);
+    await page.getByTestId('claim-submit').click();
+    expect(await text('claim-result')).toBe(
+      `Claimed invoice ${number} (${FIRST_GROSS}) into wallet ${WALLET}.`,
+    );
+    const row = page.locator(`[data-testid="wallet-row"][data-number="${number}"]`);
+    await row.waitFor();
+    expect(await row.getByTestId('status-badge').innerText()).toBe('claimed');
+
+    await actAs('bank');
+    await row.getByTestId('reimburse-button').click();
+    expect(await text('reimburse-result')).toBe(
+      `Commercial Bank reimbursed invoice ${number} (${FIRST_GROSS}).`,
+    );
+    await page.locator(`[data-testid="ledger-row"][data-number="${number}"]`).waitFor();
+    await row.filter({ hasText: 'reimbursed' }).waitFor();
+
+    // Another enterprise tries the same invoice: the chain refuses, and the page says why.
+    await actAs('tax-bureau');
+    await page.getByTestId('ledger-empty').waitFor();
+    await page.getByTestId('reimburse-number').fill(number);
+    await page.getByTestId('reimburse-submit').click();
+    const refusal = await text('reimburse-error');
+    expect(refusal).toMatch(
+      new RegExp(
+        `^Refused: invoice ${number} was already reimbursed by Commercial Bank; an invoice is reimbursed only once, across all enterprises\\. .*\\(invoice-refused: already-reimbursed\\)$`,
+      ),
+    );
+    expect(await page.getByTestId('reimburse-error').getAttribute('role')).toBe('alert');
+    expect(await page.getByTestId('ledger-row').count()).toBe(0);
+  }, 120_000);
+
+  it('tax bureau dashboard: totals over time and per merchant, the duplicate reimbursement, freeze', async () => {
+    await page.goto(`${portalUrl}/invoices/bureau`);
+    await page.getByTestId('day-chart').waitFor({ timeout: 60_000 });
+    // The chart's bars carry the exact totals; together they are everything invoiced.
+    const bars = page.getByTestId('day-bar');
+    const perDay = await bars.evaluateAll((gs) =>
+      gs.map((g) => g.getAttribute('data-gross-minor')),
+    );
+    expect(perDay.reduce((sum, v) => sum + BigInt(v ?? 'x'), 0n)).toBe(BigInt(TOTAL_GROSS_MINOR));
+    expect(await bars.locator('rect').count()).toBe(perDay.length);
+    if (perDay.length === 1) {
+      expect(await page.getByTestId('day-chart').getAttribute('aria-label')).toMatch(
+        new RegExp(
+          `^Gross invoiced per day \\(China Standard Time\\): \\d{4}-\\d{2}-\\d{2} ${TOTAL_GROSS.replace(/[$.]/g, '\\$&')}$`,
+        ),
+      );
+      expect(await bars.locator('text').first().textContent()).toBe(TOTAL_GROSS);
+    }
+
+    const merchant = page.locator(
+      `[data-testid="totals-merchant"] [data-testid="totals-row"][data-key="${SHOP}"]`,
+    );
+    expect((await merchant.locator('th, td').allInnerTexts()).map((t) => t.trim())).toEqual([
+      `Shenzhen Office Supplies\n${SHOP}`,
+      '2',
+      '1',
+      '¥2,860.97',
+      '¥343.13',
+      TOTAL_GROSS,
+      '1',
+    ]);
+    expect(
+      await page
+        .locator('[data-testid="totals-industry"] [data-key="retail"] [data-testid="totals-gross"]')
+        .innerText(),
+    ).toBe(TOTAL_GROSS);
+    expect(
+      await page
+        .locator('[data-testid="totals-region"] [data-key="440305"] [data-testid="totals-gross"]')
+        .innerText(),
+    ).toBe(TOTAL_GROSS);
+
+    const anomaly = page.locator(
+      `[data-testid="anomaly-row"][data-kind="duplicate-reimbursement"][data-number="${number}"]`,
+    );
+    await anomaly.waitFor();
+    expect(await anomaly.innerText()).toContain('duplicate-reimbursement');
+
+    // Freezing is the tax bureau's: the bank is refused; the bureau freezes and lifts it.
+    await page.getByTestId('freeze-number').fill(second);
+    await page.getByTestId('freeze-reason').fill('burst of issues');
+    await actAs('bank');
+    await page.getByTestId('freeze-submit').click();
+    expect(await text('freeze-error')).toMatch(/\(not-tax-bureau\)$/);
+    await actAs('tax-bureau');
+    await page.getByTestId('freeze-submit').click();
+    expect(await text('freeze-result')).toBe(`Invoice ${second} is now frozen (status issued).`);
+    await page.goto(`${portalUrl}/invoices/${second}`);
+    expect(await page.getByTestId('invoice-status').getAttribute('data-frozen')).toBe('true');
+    expect(await text('invoice-credited')).toBe('¥40.00');
+    expect(await text('invoice-remainder')).toBe('¥60.00');
+    await page.goto(`${portalUrl}/invoices/bureau`);
+    await page.getByTestId('freeze-number').fill(second);
+    await page.getByTestId('freeze-reason').fill('cleared');
+    await page.getByTestId('unfreeze-submit').click();
+    expect(await text('freeze-result')).toBe(
+      `Invoice ${second} is now no longer frozen (status issued).`,
+    );
+  }, 120_000);
+
+  it('drill-down: the anomaly links to the invoice, reimbursed, with its lines and history', async () => {
+    await page.goto(`${portalUrl}/invoices/bureau`);
+    const anomaly = page.locator(
+      `[data-testid="anomaly-row"][data-kind="duplicate-reimbursement"][data-number="${number}"]`,
+    );
+    await anomaly.getByTestId('invoice-link').click();
+    await page.waitForURL(`${portalUrl}/invoices/${number}`);
+    const status = page.getByTestId('invoice-status');
+    await status.waitFor({ timeout: 60_000 });
+    expect(await status.getAttribute('data-status')).toBe('reimbursed');
+    expect(await status.getAttribute('data-frozen')).toBe('false');
+    expect((await status.innerText()).trim()).toBe('reimbursed');
+    expect(await text('invoice-gross')).toBe(FIRST_GROSS);
+    expect(await text('invoice-net')).toBe('¥2,800.97');
+    expect(await text('invoice-tax')).toBe('¥343.13');
+    expect(await text('invoice-claimed')).toBe(`into wallet ${WALLET} by Internet Court`);
+    expect(await text('invoice-reimbursed')).toBe('by Commercial Bank (bank)');
+    const lines = page.getByTestId('line-row');
+    expect(await lines.nth(0).locator('td').allInnerTexts()).toEqual([
+      'Office chair',
+      '2',
+      '¥1,250.50',
+      '13 %',
+      '¥2,501.00',
+      '¥325.13',
+    ]);
+    expect(await lines.nth(1).locator('td').allInnerTexts()).toEqual([
+      'Desk lamp',
+      '3',
+      '¥99.99',
+      '6 %',
+      '¥299.97',
+      '¥18.00',
+    ]);
+    const history = page.getByTestId('history-entry');
+    expect(await history.evaluateAll((li) => li.map((l) => l.getAttribute('data-type')))).toEqual([
+      'invoice.issued',
+      'invoice.claimed',
+      'invoice.reimbursed',
+    ]);
+    expect(await history.nth(2).innerText()).toMatch(
+      /^invoice\.reimbursed — Commercial Bank, block \d+, \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/,
+    );
+  }, 60_000);
+});
