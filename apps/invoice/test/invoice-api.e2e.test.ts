@@ -7,7 +7,10 @@ import {
   createTestApp,
   startConsortium,
 } from '@trellis/shared/testing';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { invoiceVertical } from '@trellis/invoice';
 import { validateUbl } from '../src/en16931';
@@ -143,6 +146,26 @@ describe('e-invoice API on a real consortium', () => {
     );
     const mine = await http().get(`${BASE}/invoices`).set(as('manufacturer')).expect(200);
     expect(mine.body.items.map((i: { number: string }) => i.number)).toContain(number);
+    // the invoice as a PDF signed by the merchant organisation
+    const pdf = await http()
+      .get(`${BASE}/invoices/${number}/invoice.pdf`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200)
+      .expect('content-type', /application\/pdf/);
+    const file = join(mkdtempSync(join(tmpdir(), 'invoice-pdf-')), 'invoice.pdf');
+    writeFileSync(file, pdf.body as Buffer);
+    const run = promisify(execFile);
+    const sig = await run('pdfsig', [file]);
+    expect(sig.stdout).toContain('Signature Validation: Signature is Valid.');
+    expect(sig.stdout).toContain('manufacturer-documents');
+    const text = (await run('pdftotext', [file, '-'])).stdout;
+    for (const fact of [number, '1,000.00', '130.00', '1,130.00', 'reimbursed', SHOP])
+      expect(text).toContain(fact);
     // the same payment again is refused
     const twice = await issue('pay-1001').expect(409);
     expect(twice.body.reason).toBe('payment-already-invoiced');

@@ -12,15 +12,27 @@ import {
 
 export const CONTRACT = 'invoice';
 
+/** TRELLIS_PORTAL_URL (default the local portal), checked: an http(s) URL. */
+function portalUrlOf(value: string | undefined): string {
+  const url = value || 'http://127.0.0.1:3001';
+  if (!/^https?:\/\/[^\s]+$/.test(url) || !URL.canParse(url)) {
+    throw new Error('invalid configuration: TRELLIS_PORTAL_URL must be an http(s) URL');
+  }
+  return url.replace(/\/+$/, '');
+}
+
 @Injectable()
 export class InvoiceChain extends MemberChain implements OnModuleInit {
   readonly #logger = new Logger('InvoiceChain');
+  /** The portal's base URL: invoice PDFs' QR codes open its invoice page. */
+  readonly portalUrl = portalUrlOf(process.env['TRELLIS_PORTAL_URL']);
 
   constructor() {
     super({
       contract: CONTRACT,
       config: loadChainServiceConfig(process.env, 'TRELLIS_INVOICE_ORGS'),
       signers: ['bureau'],
+      keyPairs: ['documents'],
       errors: {
         unavailable: (message) => new InvoiceChainUnavailableError(message),
         unknownMember: (message) => new InvoiceUnknownMemberError(message),

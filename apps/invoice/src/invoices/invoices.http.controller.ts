@@ -3,7 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ActingMember, ValidationFailedError } from '@trellis/shared';
 import type { Response } from 'express';
-import { NoSuchInvoiceError } from '../errors';
+import { renderInvoicePdf } from '../documents/invoice-pdf';
+import { InvoiceChainUnavailableError, NoSuchInvoiceError } from '../errors';
 import {
   type InvoiceView,
   InvoiceReadModel,
@@ -121,6 +122,43 @@ export class InvoicesHttpController {
     if (view === undefined) throw new NoSuchInvoiceError(`no invoice ${number}`);
     const bundle = await this.chain.proof(view.txId);
     res.status(200).type('application/cbor').end(Buffer.from(bundle));
+  }
+
+  @Get('invoices/:number/invoice.pdf')
+  @ApiOperation({
+    summary:
+      'The invoice as a PDF signed by the merchant organisation, with a QR code of its status page',
+  })
+  async pdf(@Param('number') number: string, @Res() res: Response): Promise<void> {
+    const view = await this.readModel.one(invoiceNumber(number));
+    if (view === undefined) throw new NoSuchInvoiceError(`no invoice ${number}`);
+    const keys = this.chain.keyPair(view.merchant.org, 'documents');
+    if (keys === undefined) {
+      throw new InvoiceChainUnavailableError(
+        `this service holds no document key of ${view.merchant.org}`,
+      );
+    }
+    const merchant = (await this.readModel.merchants()).find(
+      (m) => m['taxId'] === view.merchant.taxId,
+    );
+    const pdf = await renderInvoicePdf(
+      {
+        invoice: view,
+        merchantName: String(merchant?.['name'] ?? view.merchant.taxId),
+        verifyUrl: `${this.chain.portalUrl}/invoices/${number}`,
+        printedAt: new Date(),
+      },
+      {
+        certificatePem: keys.certificatePem,
+        privateKeyPem: keys.privateKeyPem,
+        chainPem: keys.caPem,
+      },
+    );
+    res
+      .status(200)
+      .type('application/pdf')
+      .setHeader('content-disposition', `attachment; filename="invoice-${number}.pdf"`);
+    res.end(pdf);
   }
 
   @Post('invoices/:number/credit-notes')
