@@ -60,6 +60,8 @@ describe('e-invoice pages on the real stack', () => {
     requireBrowserAndBuild();
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-portal-invoices-'));
     stack = await startInvoiceStackProcess();
+    // CI sets DATABASE_URL: the service then runs on that PostgreSQL, not its embedded one.
+    expect(stack.database).toBe(process.env['DATABASE_URL'] ? 'postgres' : 'pglite');
     server = await startPortal(stack.apiUrl);
     portalUrl = server.url;
     browser = await launchChromium(path.join(workDir, 'profile'), { width: 1200, height: 900 });

@@ -49,6 +49,8 @@ export interface InvoiceStack {
   readonly apiUrl: string;
   readonly consortiumDir: string;
   readonly consortium: LocalConsortium;
+  /** Which database the service runs on. */
+  readonly database: 'postgres' | 'pglite';
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startInvoiceStack(): Promise<InvoiceStack> {
       apiUrl,
       consortiumDir: consortium.dir,
       consortium,
+      database: database ? 'postgres' : 'pglite',
       stop: async () => {
         await stopProcess(service);
         await consortium.stop();

@@ -24,7 +24,7 @@ const { startInvoiceStack } = require(${JSON.stringify(STACK)});
   process.stdin.on('close', stop);
   process.on('SIGTERM', stop);
   process.stdin.resume();
-  process.stdout.write('READY ' + JSON.stringify({ apiUrl: stack.apiUrl, consortiumDir: stack.consortiumDir }) + '\\n');
+  process.stdout.write('READY ' + JSON.stringify({ apiUrl: stack.apiUrl, consortiumDir: stack.consortiumDir, database: stack.database }) + '\\n');
 })().catch((error) => {
   process.stderr.write('stack failed: ' + (error && error.stack || error) + '\\n');
   process.exit(1);
@@ -34,6 +34,8 @@ const { startInvoiceStack } = require(${JSON.stringify(STACK)});
 export interface InvoiceStackProcess {
   readonly apiUrl: string;
   readonly consortiumDir: string;
+  /** The service's database: `postgres` (DATABASE_URL's server) or its embedded `pglite`. */
+  readonly database: 'postgres' | 'pglite';
   stop(): Promise<void>;
 }
 
@@ -75,7 +77,11 @@ export function startInvoiceStackProcess(timeoutMs = 240_000): Promise<InvoiceSt
       const line = /^READY (.*)$/m.exec(out);
       if (!line) return;
       clearTimeout(timer);
-      const info = JSON.parse(line[1]!) as { apiUrl: string; consortiumDir: string };
+      const info = JSON.parse(line[1]!) as {
+        apiUrl: string;
+        consortiumDir: string;
+        database: 'postgres' | 'pglite';
+      };
       resolve({ ...info, stop });
     });
     child.once('exit', (code) => {
