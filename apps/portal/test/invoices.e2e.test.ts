@@ -92,6 +92,13 @@ describe('e-invoice pages on the real stack', () => {
     expect(await page.getByTestId('member-select').inputValue()).toBe(org);
   }
 
+  /** A full-page screenshot in the temp folder, for people reviewing the pages. */
+  const shot = (name: string) =>
+    page.screenshot({
+      path: path.join(os.tmpdir(), `trellis-portal-invoices-${name}.png`),
+      fullPage: true,
+    });
+
   const text = async (testId: string): Promise<string> => {
     const el = page.getByTestId(testId);
     await el.waitFor({ timeout: 60_000 });
@@ -262,6 +269,7 @@ describe('e-invoice pages on the real stack', () => {
     expect(await text('credit-result')).toMatch(/^Issued credit note \d{20} for ¥40\.00\.$/);
     expect(await text('credit-remainder')).toBe('¥60.00 remains');
     await secondRow.filter({ hasText: '¥40.00' }).waitFor();
+    await shot('merchant');
   }, 180_000);
 
   it('a buyer claims the invoice into a wallet; the bank reimburses it; a second reimbursement is refused', async () => {
@@ -298,6 +306,7 @@ describe('e-invoice pages on the real stack', () => {
     );
     expect(await page.getByTestId('reimburse-error').getAttribute('role')).toBe('alert');
     expect(await page.getByTestId('ledger-row').count()).toBe(0);
+    await shot('wallet');
   }, 120_000);
 
   it('tax bureau dashboard: totals over time and per merchant, the duplicate reimbursement, freeze', async () => {
@@ -347,6 +356,7 @@ describe('e-invoice pages on the real stack', () => {
     );
     await anomaly.waitFor();
     expect(await anomaly.innerText()).toContain('duplicate-reimbursement');
+    await shot('bureau');
 
     // Freezing is the tax bureau's: the bank is refused; the bureau freezes and lifts it.
     await page.getByTestId('freeze-number').fill(second);
@@ -413,5 +423,6 @@ describe('e-invoice pages on the real stack', () => {
     expect(await history.nth(2).innerText()).toMatch(
       /^invoice\.reimbursed — Commercial Bank, block \d+, \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/,
     );
+    await shot('invoice');
   }, 60_000);
 });

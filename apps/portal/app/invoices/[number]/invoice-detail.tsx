@@ -174,11 +174,21 @@ export function InvoiceDetailView({ number }: { number: string }) {
               <thead>
                 <tr>
                   <th scope="col">Description</th>
-                  <th scope="col">Quantity</th>
-                  <th scope="col">Unit price</th>
-                  <th scope="col">Tax rate</th>
-                  <th scope="col">Net</th>
-                  <th scope="col">Tax</th>
+                  <th scope="col" className="amount">
+                    Quantity
+                  </th>
+                  <th scope="col" className="amount">
+                    Unit price
+                  </th>
+                  <th scope="col" className="amount">
+                    Tax rate
+                  </th>
+                  <th scope="col" className="amount">
+                    Net
+                  </th>
+                  <th scope="col" className="amount">
+                    Tax
+                  </th>
                 </tr>
               </thead>
               <tbody>

@@ -8,5 +8,11 @@ export const metadata: Metadata = {
 
 export default async function InvoicePage({ params }: { params: Promise<{ number: string }> }) {
   const { number } = await params;
-  return <InvoiceDetailView number={decodeURIComponent(number)} />;
+  let decoded = number;
+  try {
+    decoded = decodeURIComponent(number);
+  } catch {
+    // a malformed escape: shown as typed, and refused as not 20 digits
+  }
+  return <InvoiceDetailView number={decoded} />;
 }

@@ -20,12 +20,7 @@ import {
   organisationName,
   totalsRows,
 } from '../../_lib/invoice-api';
-import {
-  ActAs,
-  InvoiceHeader,
-  InvoiceLink,
-  useActingMember,
-} from '../_components/shared';
+import { ActAs, InvoiceHeader, InvoiceLink, useActingMember } from '../_components/shared';
 import { DayChart } from './day-chart';
 
 const TABLES: readonly { by: Exclude<TotalDimension, 'day'>; title: string }[] = [
@@ -62,12 +57,24 @@ function TotalsTable({
         <thead>
           <tr>
             <th scope="col">{by[0]!.toUpperCase() + by.slice(1)}</th>
-            <th scope="col">Invoices</th>
-            <th scope="col">Credit notes</th>
-            <th scope="col">Net</th>
-            <th scope="col">Tax</th>
-            <th scope="col">Gross</th>
-            <th scope="col">Reimbursed</th>
+            <th scope="col" className="amount">
+              Invoices
+            </th>
+            <th scope="col" className="amount">
+              Credit notes
+            </th>
+            <th scope="col" className="amount">
+              Net
+            </th>
+            <th scope="col" className="amount">
+              Tax
+            </th>
+            <th scope="col" className="amount">
+              Gross
+            </th>
+            <th scope="col" className="amount">
+              Reimbursed
+            </th>
           </tr>
         </thead>
         <tbody>

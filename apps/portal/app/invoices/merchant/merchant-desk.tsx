@@ -301,8 +301,12 @@ export function MerchantDesk() {
             <tr>
               <th scope="col">Number</th>
               <th scope="col">Buyer</th>
-              <th scope="col">Gross</th>
-              <th scope="col">Credited</th>
+              <th scope="col" className="amount">
+                Gross
+              </th>
+              <th scope="col" className="amount">
+                Credited
+              </th>
               <th scope="col">Status</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>

@@ -42,7 +42,9 @@ function InvoiceTable({
           <th scope="col">Number</th>
           <th scope="col">Merchant</th>
           <th scope="col">Buyer</th>
-          <th scope="col">Gross</th>
+          <th scope="col" className="amount">
+            Gross
+          </th>
           <th scope="col">Issued</th>
           <th scope="col">Status</th>
           {action && (
