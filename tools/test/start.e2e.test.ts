@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { reservePortBlocks } from '@trellis/shared/testing';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -97,7 +98,9 @@ describe('npm start', () => {
     const portalPort = await freePort();
     api = `http://127.0.0.1:${apiPort}`;
     portal = `http://127.0.0.1:${portalPort}`;
-    nodeBase = 30_000 + Math.floor(Math.random() * 200) * 150;
+    // The validators' P2P (base+1…4) and API (base+101…104) ports, reserved against the other
+    // test files' consortia running at the same time.
+    nodeBase = (await reservePortBlocks(2, [1, 2, 3, 4, 101, 102, 103, 104])).base;
     env = {
       TRELLIS_STACK_ID: marker,
       TRELLIS_DATA_DIR: dataDir,

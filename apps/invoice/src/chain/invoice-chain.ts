@@ -6,6 +6,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MemberChain, type TransactionSigner, loadChainServiceConfig } from '@trellis/shared/chain';
 import {
   InvoiceChainUnavailableError,
+  InvoiceRefusedError,
   InvoiceUnknownMemberError,
   NotTaxBureauError,
 } from '../errors';
@@ -36,6 +37,7 @@ export class InvoiceChain extends MemberChain implements OnModuleInit {
       errors: {
         unavailable: (message) => new InvoiceChainUnavailableError(message),
         unknownMember: (message) => new InvoiceUnknownMemberError(message),
+        refused: (code, message) => new InvoiceRefusedError(message, { reason: code }),
       },
     });
   }

@@ -6,7 +6,12 @@
  */
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MemberChain, type TransactionSigner } from '@trellis/shared/chain';
-import { ChainUnavailableError, NotACourtError, UnknownMemberError } from '../errors';
+import {
+  ChainUnavailableError,
+  DepositRefusedError,
+  NotACourtError,
+  UnknownMemberError,
+} from '../errors';
 import { type EvidenceConfig, loadEvidenceConfig } from '../evidence.config';
 
 export const CONTRACT = 'judicial-evidence';
@@ -26,6 +31,7 @@ export class EvidenceChain extends MemberChain implements OnModuleInit {
       errors: {
         unavailable: (message) => new ChainUnavailableError(message),
         unknownMember: (message) => new UnknownMemberError(message),
+        refused: (code, message) => new DepositRefusedError(message, { reason: code }),
       },
     });
     this.config = config;

@@ -4,7 +4,6 @@ import {
   type IQueryHandler,
   QueryHandler,
 } from '@nestjs/cqrs';
-import { ChainRequestError } from '@trellis/shared/chain';
 import { ValidationFailedError } from '@trellis/shared';
 import { EvidenceChain } from '../chain/evidence-chain';
 import {
@@ -122,18 +121,11 @@ export class RecordPresentationHandler implements ICommandHandler<RecordPresenta
     if ((await this.readModel.byId(depositId)) === undefined) {
       throw new NoSuchDepositError(`no deposit ${depositId}`);
     }
-    let committed;
-    try {
-      committed = await this.chain.submit(signer, 'present', {
-        deposit: bytes(depositId),
-        caseNumber,
-      });
-    } catch (error) {
-      if (error instanceof ChainRequestError && error.code === 'forbidden') {
-        throw new DepositRefusedError(error.message, { reason: 'forbidden' });
-      }
-      throw error;
-    }
+    // A refusal at admission (e.g. `forbidden`) arrives as DepositRefusedError with its reason.
+    const committed = await this.chain.submit(signer, 'present', {
+      deposit: bytes(depositId),
+      caseNumber,
+    });
     if (committed.receipt.status === 'failed') {
       const error = committed.receipt.error;
       if (error?.code === 'already-presented') {

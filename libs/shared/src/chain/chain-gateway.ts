@@ -31,7 +31,8 @@ export class ChainGateway {
   readonly client: ChainClient;
   /** Node URLs by organisation (from each node's /v1/status), for private submissions. */
   #orgNodes: Promise<Map<string, string[]>> | undefined;
-  readonly #registered = new Set<string>();
+  /** Signers whose certificate is registered, with when this process saw it commit. */
+  readonly #registered = new Map<string, number>();
   /** The chain's height as last asked, for expiry heights: asked at most once a second. */
   #height: { value: bigint; at: number } | undefined;
 
@@ -76,12 +77,33 @@ export class ChainGateway {
       // A height up to a second old moves the expiry by a few blocks out of 2,000.
       expiryHeight: height + EXPIRY_BLOCKS,
     });
-    const result =
+    const send = async () =>
       privatePayload === undefined
-        ? await this.client.submit(tx, { wait: 'commit' })
-        : await (
-            await this.#orgClient(signer.org)
-          ).submitPrivate(tx, privatePayload.payload, { wait: 'commit' });
+        ? this.client.submit(tx, { wait: 'commit' })
+        : (await this.#orgClient(signer.org)).submitPrivate(tx, privatePayload.payload, {
+            wait: 'commit',
+          });
+    let result;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        result = await send();
+        break;
+      } catch (error) {
+        // A certificate registered a moment ago is committed, but the node asked may not have
+        // executed that block yet: it answers unknown-certificate for a round or two.
+        const registeredAt = this.#registered.get(signer.name) ?? 0;
+        if (
+          error instanceof ChainRequestError &&
+          error.code === 'unknown-certificate' &&
+          Date.now() - registeredAt < 10_000 &&
+          attempt < 40
+        ) {
+          await new Promise((r) => setTimeout(r, 250));
+          continue;
+        }
+        throw error;
+      }
+    }
     if (result.status !== 'committed') throw unavailable('the commit was not awaited');
     return result;
   }
@@ -165,7 +187,7 @@ export class ChainGateway {
       // A certificate in genesis (or registered before) may be refused at admission.
       if (!(error instanceof ChainRequestError && /registered/.test(error.message))) throw error;
     }
-    this.#registered.add(signer.name);
+    this.#registered.set(signer.name, Date.now());
   }
 
   #orgClient(org: string): Promise<ChainClient> {

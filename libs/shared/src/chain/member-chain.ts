@@ -91,6 +91,8 @@ export interface MemberChainOptions {
   readonly errors: {
     unavailable(message: string): Error;
     unknownMember(message: string): Error;
+    /** A node refused the transaction at admission (`forbidden`, `expired`, …): its code. */
+    refused(code: string, message: string): Error;
   };
 }
 
@@ -184,7 +186,9 @@ export class MemberChain {
     try {
       return await fn();
     } catch (error) {
-      if (error instanceof ChainRequestError) throw error;
+      if (error instanceof ChainRequestError) {
+        throw this.#options.errors.refused(error.code, error.message);
+      }
       if (error instanceof ChainError) throw this.#options.errors.unavailable(error.message);
       throw error;
     }
