@@ -16,6 +16,7 @@ import {
 } from './support/invoice-stack-process';
 import {
   type PortalServer,
+  freePort,
   launchChromium,
   requireBrowserAndBuild,
   startPortal,
@@ -59,10 +60,11 @@ describe('e-invoice pages on the real stack', () => {
   beforeAll(async () => {
     requireBrowserAndBuild();
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-portal-invoices-'));
-    stack = await startInvoiceStackProcess();
+    const port = await freePort();
+    stack = await startInvoiceStackProcess(`http://127.0.0.1:${port}`);
     // CI sets DATABASE_URL: the service then runs on that PostgreSQL, not its embedded one.
     expect(stack.database).toBe(process.env['DATABASE_URL'] ? 'postgres' : 'pglite');
-    server = await startPortal(stack.apiUrl);
+    server = await startPortal(stack.apiUrl, port);
     portalUrl = server.url;
     browser = await launchChromium(path.join(workDir, 'profile'), { width: 1200, height: 900 });
     page = browser.pages()[0] ?? (await browser.newPage());
@@ -424,5 +426,13 @@ describe('e-invoice pages on the real stack', () => {
       /^invoice\.reimbursed — Commercial Bank, block \d+, \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/,
     );
     await shot('invoice');
+
+    // The signed PDF the page links to (its QR code points back at this page).
+    const href = await page.getByTestId('invoice-pdf').getAttribute('href');
+    expect(href).toBe(`${API}/invoices/${number}/invoice.pdf`);
+    const pdf = await page.request.get(`${portalUrl}${href}`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toContain('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   }, 60_000);
 });

@@ -35,10 +35,15 @@ export function startInvoiceConsortium(): Promise<LocalConsortium> {
 }
 
 /** The environment the e-invoice service needs to act on `consortium`. */
-export function invoiceEnv(consortium: LocalConsortium): Record<string, string> {
+export function invoiceEnv(
+  consortium: LocalConsortium,
+  portalUrl?: string,
+): Record<string, string> {
   return {
     TRELLIS_CHAIN_NODES: consortium.nodes.join(','),
     TRELLIS_CONSORTIUM_DIR: consortium.dir,
+    // Where the invoice PDF's QR code points (the portal's /invoices/<number> page).
+    ...(portalUrl ? { TRELLIS_PORTAL_URL: portalUrl } : {}),
   };
 }
 
@@ -58,7 +63,9 @@ export interface InvoiceStack {
  * The consortium plus the e-invoice service as a process on a fresh database (DATABASE_URL's
  * server when set, else PGlite in the service's data directory).
  */
-export async function startInvoiceStack(): Promise<InvoiceStack> {
+export async function startInvoiceStack(
+  options: { portalUrl?: string } = {},
+): Promise<InvoiceStack> {
   const consortium = await startInvoiceConsortium();
   let db: TestDatabase | undefined;
   let child: ChildProcess | undefined;
@@ -72,7 +79,7 @@ export async function startInvoiceStack(): Promise<InvoiceStack> {
       HOST: '127.0.0.1',
       PORT: String(port),
       TRELLIS_DATA_DIR: join(consortium.logDir, 'data'),
-      ...invoiceEnv(consortium),
+      ...invoiceEnv(consortium, options.portalUrl),
     };
     if (db) env['DATABASE_URL'] = db.url;
     else delete env['DATABASE_URL'];

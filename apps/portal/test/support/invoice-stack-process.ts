@@ -13,7 +13,7 @@ const STACK = path.join(ROOT, 'apps', 'invoice', 'test', 'support', 'invoice-sta
 const PROGRAM = `
 const { startInvoiceStack } = require(${JSON.stringify(STACK)});
 (async () => {
-  const stack = await startInvoiceStack();
+  const stack = await startInvoiceStack({ portalUrl: process.env.PORTAL_URL || undefined });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -39,8 +39,14 @@ export interface InvoiceStackProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the stack; resolves once the e-invoice service answers /api/ready. */
-export function startInvoiceStackProcess(timeoutMs = 240_000): Promise<InvoiceStackProcess> {
+/**
+ * Starts the stack; resolves once the e-invoice service answers /api/ready. The invoice PDFs'
+ * QR codes point at `portalUrl` when given.
+ */
+export function startInvoiceStackProcess(
+  portalUrl?: string,
+  timeoutMs = 240_000,
+): Promise<InvoiceStackProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--require', '@swc-node/register', '-e', PROGRAM],
@@ -48,7 +54,7 @@ export function startInvoiceStackProcess(timeoutMs = 240_000): Promise<InvoiceSt
       cwd: ROOT,
       // With DATABASE_URL (CI) the stack makes a fresh database on that PostgreSQL and drops it
       // after; without, the service uses its embedded one (npm test on a bare machine).
-      env: { ...process.env },
+      env: { ...process.env, PORTAL_URL: portalUrl ?? '' },
       stdio: ['pipe', 'pipe', 'pipe'],
     },
   );

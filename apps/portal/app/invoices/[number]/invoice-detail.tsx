@@ -146,6 +146,15 @@ export function InvoiceDetailView({ number }: { number: string }) {
                 <code>{invoice.txId}</code> ·{' '}
                 <a href={`${INVOICE_API}/invoices/${invoice.number}/proof`}>proof bundle (CBOR)</a>
               </dd>
+              <dt>Document</dt>
+              <dd>
+                <a
+                  data-testid="invoice-pdf"
+                  href={`${INVOICE_API}/invoices/${invoice.number}/invoice.pdf`}
+                >
+                  Download the invoice (PDF, signed by the merchant organisation)
+                </a>
+              </dd>
             </dl>
           </section>
 
