@@ -11,6 +11,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
+  formatPercent,
+  formatYuan,
+  isUscc,
+  lineTotals,
+  parsePercent,
+  parseQuantity,
+  parseYuan,
+} from '../app/_lib/invoice-api';
+import {
   type InvoiceStackProcess,
   startInvoiceStackProcess,
 } from './support/invoice-stack-process';
@@ -435,4 +444,54 @@ describe('e-invoice pages on the real stack', () => {
     expect(pdf.headers()['content-type']).toContain('application/pdf');
     expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   }, 60_000);
+});
+
+// The pages' money helpers, on their own: amounts typed in yuan become exact minor units, and
+// minor units print exactly, whatever their size (no float anywhere).
+describe('e-invoice money in the pages', () => {
+  it('parses yuan as decimal strings, exactly, and refuses anything else with a code', () => {
+    expect(parseYuan('1,250.50')).toBe(125_050);
+    expect(parseYuan('¥0.1')).toBe(10);
+    expect(parseYuan('0.29')).toBe(29); // 0.29 × 100 is 28.999… as a float
+    expect(parseYuan('10000000000')).toBe(1_000_000_000_000);
+    expect(parseYuan('12.')).toBe(1200); // a trailing point: whole yuan
+    for (const bad of ['', '1.234', '-1', '1e3', '.5', '10000000000.01', 'abc']) {
+      expect(() => parseYuan(bad)).toThrow(expect.objectContaining({ code: 'bad-price' }) as Error);
+    }
+    expect(parsePercent('13')).toBe(1300);
+    expect(parsePercent('1.5 %')).toBe(150);
+    expect(() => parsePercent('100.01')).toThrow(
+      expect.objectContaining({ code: 'bad-rate' }) as Error,
+    );
+    expect(() => parseQuantity('1.5')).toThrow(
+      expect.objectContaining({ code: 'bad-quantity' }) as Error,
+    );
+  });
+
+  it('prints minor units exactly, beyond the range of a float', () => {
+    expect(formatYuan('314410')).toBe('¥3,144.10');
+    expect(formatYuan('5')).toBe('¥0.05');
+    expect(formatYuan('-400000')).toBe('-¥4,000.00');
+    expect(formatYuan('123456789012345678901')).toBe('¥1,234,567,890,123,456,789.01');
+    expect(formatYuan('1.5')).toBe('—');
+    expect(formatPercent(150)).toBe('1.5 %');
+  });
+
+  it('totals lines as the contract does: tax rounded half up per line', () => {
+    const line = (quantity: number, unitPriceMinor: number, taxRateBasisPoints: number) => ({
+      description: 'x',
+      quantity,
+      unitPriceMinor,
+      taxRateBasisPoints,
+    });
+    expect(lineTotals([line(2, 125_050, 1300), line(3, 9999, 600)])).toEqual({
+      netMinor: 280_097n,
+      taxMinor: 34_313n,
+      grossMinor: 314_410n,
+    });
+    // 50 fen at 1 %: 0.5 fen of tax rounds up to 1.
+    expect(lineTotals([line(1, 50, 100)]).taxMinor).toBe(1n);
+    expect(isUscc(SHOP)).toBe(true);
+    expect(isUscc(SHOP.slice(0, 17) + (SHOP[17] === '0' ? '1' : '0'))).toBe(false);
+  });
 });
