@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { DestinationStream } from 'pino';
+import { type DestinationStream, destination as pinoDestination } from 'pino';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config';
 
@@ -41,5 +41,10 @@ export function createLoggingModule(
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   };
-  return LoggerModule.forRoot({ pinoHttp: destination ? [options, destination] : options });
+  // Standard output is written synchronously: on SIGTERM Nest closes the app and re-raises the
+  // signal, which ends the process at once; lines still queued in an asynchronous writer (the
+  // last ones, "stopping on SIGTERM") would be lost.
+  return LoggerModule.forRoot({
+    pinoHttp: [options, destination ?? pinoDestination({ dest: 1, sync: true })],
+  });
 }
