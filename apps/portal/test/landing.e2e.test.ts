@@ -89,15 +89,21 @@ describe('portal landing page', () => {
     const texts = await portals.allInnerTexts();
     for (const [i, text] of texts.entries()) {
       expect(text).toMatch(/For: \S/);
-      if (PORTAL_NAMES[i] === 'Court verification') {
+      if (
+        PORTAL_NAMES[i] === 'Court verification' ||
+        PORTAL_NAMES[i] === 'Tax bureau & merchants'
+      ) {
         expect(text).not.toContain('Planned');
       } else {
         expect(text).toContain('Planned — not yet available');
       }
     }
-    // Only the available portal links anywhere: to its two pages.
+    // Only the available portals link anywhere: to their pages.
     const links = portals.locator('a');
     expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+      '/invoices/merchant',
+      '/invoices/wallet',
+      '/invoices/bureau',
       '/court/verify',
       '/evidence',
     ]);
