@@ -1,31 +1,29 @@
-import { DomainError, type ProblemExtensions } from '@trellis/shared';
-
-const define = (code: string, title: string, status: number) =>
-  class extends DomainError {
-    readonly code = code;
-    readonly title = title;
-    readonly status = status;
-    constructor(detail: string, extensions: ProblemExtensions = {}) {
-      super(detail, extensions);
-    }
-  };
+import { defineProblem } from '@trellis/shared';
 
 /** Problems of the e-invoice API (docs/problems.md lists them). */
-export class InvoiceChainUnavailableError extends define(
+export class InvoiceChainUnavailableError extends defineProblem(
   'chain-unavailable',
   'Chain unavailable',
   503,
 ) {}
-export class InvoiceMemberRequiredError extends define(
+export class InvoiceMemberRequiredError extends defineProblem(
   'member-required',
   'Acting member required',
   401,
 ) {}
-export class InvoiceUnknownMemberError extends define('unknown-member', 'Unknown member', 403) {}
-export class NotTaxBureauError extends define('not-tax-bureau', 'Tax bureau role required', 403) {}
-export class NoSuchInvoiceError extends define('no-such-invoice', 'No such invoice', 404) {}
+export class InvoiceUnknownMemberError extends defineProblem(
+  'unknown-member',
+  'Unknown member',
+  403,
+) {}
+export class NotTaxBureauError extends defineProblem(
+  'not-tax-bureau',
+  'Tax bureau role required',
+  403,
+) {}
+export class NoSuchInvoiceError extends defineProblem('no-such-invoice', 'No such invoice', 404) {}
 /** The contract refused the transaction; `reason` is its code. */
-export class InvoiceRefusedError extends define(
+export class InvoiceRefusedError extends defineProblem(
   'invoice-refused',
   'Refused by the contract',
   409,

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
-import { type StackProcess, startEvidenceStackProcess } from './support/evidence-stack-process';
+import { type StackProcess, startStackProcess } from './support/stack-process';
 import {
   PORTAL_DIR,
   type PortalServer,
@@ -89,7 +89,7 @@ describe('evidence pages on the real stack', () => {
 
     const port = await freePort();
     portalUrl = `http://127.0.0.1:${port}`;
-    stack = await startEvidenceStackProcess(portalUrl);
+    stack = await startStackProcess('evidence', portalUrl);
     server = await startPortal(stack.apiUrl, port);
     browser = await launchChromium(path.join(workDir, 'profile'), { width: 1000, height: 860 });
     page = browser.pages()[0] ?? (await browser.newPage());

@@ -19,10 +19,7 @@ import {
   parseQuantity,
   parseYuan,
 } from '../app/_lib/invoice-api';
-import {
-  type InvoiceStackProcess,
-  startInvoiceStackProcess,
-} from './support/invoice-stack-process';
+import { type StackProcess, startStackProcess } from './support/stack-process';
 import {
   type PortalServer,
   freePort,
@@ -55,7 +52,7 @@ const TOTAL_GROSS_MINOR = '320410';
 const TOTAL_GROSS = '¥3,204.10';
 
 describe('e-invoice pages on the real stack', () => {
-  let stack: InvoiceStackProcess | undefined;
+  let stack: StackProcess | undefined;
   let server: PortalServer | undefined;
   let portalUrl: string;
   let workDir: string;
@@ -70,7 +67,7 @@ describe('e-invoice pages on the real stack', () => {
     requireBrowserAndBuild();
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-portal-invoices-'));
     const port = await freePort();
-    stack = await startInvoiceStackProcess(`http://127.0.0.1:${port}`);
+    stack = await startStackProcess('invoice', `http://127.0.0.1:${port}`);
     // CI sets DATABASE_URL: the service then runs on that PostgreSQL, not its embedded one.
     expect(stack.database).toBe(process.env['DATABASE_URL'] ? 'postgres' : 'pglite');
     server = await startPortal(stack.apiUrl, port);

@@ -19,6 +19,7 @@ export type { DatabaseModuleOptions, EmbeddedPostgresOptions, MigrationClass } f
 export {
   ConflictError,
   DomainError,
+  defineProblem,
   MalformedRequestError,
   MemberRequiredError,
   NotFoundError,

@@ -6,17 +6,12 @@
  *
  * Everything is driven through the node CLI and HTTP, never by importing the node's code.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   type LocalConsortium,
-  type TestDatabase,
-  createTestDatabase,
-  freePort,
+  type ServiceOnConsortium,
   startConsortium,
-  stopProcess,
-  waitForUrl,
+  startServiceOnConsortium,
 } from '@trellis/shared/testing';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -44,15 +39,7 @@ export function evidenceEnv(
   };
 }
 
-export interface EvidenceStack {
-  /** The service process's pid (to sample its memory). */
-  readonly pid: number;
-  /** The service's base URL (routes under /api/judicial-evidence). */
-  readonly apiUrl: string;
-  readonly consortiumDir: string;
-  readonly consortium: LocalConsortium;
-  stop(): Promise<void>;
-}
+export type EvidenceStack = ServiceOnConsortium;
 
 /**
  * The consortium plus the judicial evidence service as a process on a fresh database
@@ -62,49 +49,10 @@ export async function startEvidenceStack(
   options: { portalUrl?: string } = {},
 ): Promise<EvidenceStack> {
   const consortium = await startEvidenceConsortium();
-  let db: TestDatabase | undefined;
-  let child: ChildProcess | undefined;
-  try {
-    db = process.env['DATABASE_URL'] ? await createTestDatabase('postgres') : undefined;
-    const port = await freePort();
-    const log = join(consortium.logDir, 'judicial-evidence.log');
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      TRELLIS_DATA_DIR: join(consortium.logDir, 'data'),
-      ...evidenceEnv(consortium, options.portalUrl),
-    };
-    if (db) env['DATABASE_URL'] = db.url;
-    else delete env['DATABASE_URL'];
-    child = spawn(process.execPath, ['--require', '@swc-node/register', SERVICE_MAIN], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env,
-    });
-    const out = createWriteStream(log);
-    child.stdout!.pipe(out);
-    child.stderr!.pipe(out);
-    const apiUrl = `http://127.0.0.1:${port}`;
-    await waitForUrl(`${apiUrl}/api/ready`, child, 'judicial-evidence service', log);
-    const service = child;
-    const database = db;
-    return {
-      pid: service.pid!,
-      apiUrl,
-      consortiumDir: consortium.dir,
-      consortium,
-      stop: async () => {
-        await stopProcess(service);
-        await consortium.stop();
-        await database?.drop();
-      },
-    };
-  } catch (error) {
-    if (child) await stopProcess(child);
-    await consortium.stop();
-    await db?.drop();
-    throw error;
-  }
+  return startServiceOnConsortium({
+    consortium,
+    main: SERVICE_MAIN,
+    name: 'judicial-evidence',
+    env: evidenceEnv(consortium, options.portalUrl),
+  });
 }

@@ -90,6 +90,21 @@ export class MemberRequiredError extends DomainError {
   readonly status = 401;
 }
 
+/**
+ * A DomainError class for one problem type of a vertical:
+ * `class NoSuchInvoiceError extends defineProblem('no-such-invoice', 'No such invoice', 404) {}`.
+ */
+export function defineProblem(code: string, title: string, status: number) {
+  return class extends DomainError {
+    readonly code = code;
+    readonly title = title;
+    readonly status = status;
+    constructor(detail: string, extensions: ProblemExtensions = {}) {
+      super(detail, extensions);
+    }
+  };
+}
+
 /** Builds a {@link FieldError} from a path of keys and indexes. */
 export function fieldError(path: readonly (string | number)[], message: string): FieldError {
   const field = path

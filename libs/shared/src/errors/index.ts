@@ -1,6 +1,7 @@
 export {
   ConflictError,
   DomainError,
+  defineProblem,
   MalformedRequestError,
   MemberRequiredError,
   NotFoundError,

@@ -21,7 +21,8 @@ export {
   CONSORTIUM_ORGS,
   freePort,
   startConsortium,
+  startServiceOnConsortium,
   stopProcess,
   waitForUrl,
 } from './local-consortium';
-export type { ExtraMember, LocalConsortium } from './local-consortium';
+export type { ExtraMember, LocalConsortium, ServiceOnConsortium } from './local-consortium';

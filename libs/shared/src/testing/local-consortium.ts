@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { reservePortBlocks } from './port-blocks';
+import { createTestDatabase } from './test-database';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 const NODE_MAIN = join(ROOT, 'apps', 'node', 'src', 'main.ts');
@@ -203,4 +204,78 @@ export async function startConsortium(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface ServiceOnConsortium {
+  /** The service process's pid (to sample its memory). */
+  readonly pid: number;
+  /** Its base URL (routes under /api/<vertical>). */
+  readonly apiUrl: string;
+  readonly consortiumDir: string;
+  readonly consortium: LocalConsortium;
+  /** Which database the service runs on. */
+  readonly database: 'postgres' | 'pglite';
+  stop(): Promise<void>;
+}
+
+/**
+ * A vertical's service (`main`, a TypeScript entry point) as its own process acting on
+ * `consortium`, on a fresh database: DATABASE_URL's server when set (created here, dropped by
+ * `stop`), else the service's embedded PGlite. `stop` stops the service, then the consortium.
+ */
+export async function startServiceOnConsortium(options: {
+  readonly consortium: LocalConsortium;
+  readonly main: string;
+  readonly name: string;
+  readonly env?: Readonly<Record<string, string>>;
+}): Promise<ServiceOnConsortium> {
+  const { consortium } = options;
+  let db: { url: string; drop(): Promise<void> } | undefined;
+  let child: ChildProcess | undefined;
+  try {
+    if (process.env['DATABASE_URL']) db = await createTestDatabase('postgres');
+    const port = await freePort();
+    const log = join(consortium.logDir, `${options.name}.log`);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      TRELLIS_DATA_DIR: join(consortium.logDir, 'data'),
+      TRELLIS_CHAIN_NODES: consortium.nodes.join(','),
+      TRELLIS_CONSORTIUM_DIR: consortium.dir,
+      ...options.env,
+    };
+    if (db) env['DATABASE_URL'] = db.url;
+    else delete env['DATABASE_URL'];
+    child = spawn(process.execPath, ['--require', '@swc-node/register', options.main], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+    });
+    const out = createWriteStream(log);
+    child.stdout!.pipe(out);
+    child.stderr!.pipe(out);
+    const apiUrl = `http://127.0.0.1:${port}`;
+    await waitForUrl(`${apiUrl}/api/ready`, child, options.name, log);
+    const service = child;
+    const database = db;
+    return {
+      pid: service.pid!,
+      apiUrl,
+      consortiumDir: consortium.dir,
+      consortium,
+      database: database ? 'postgres' : 'pglite',
+      stop: async () => {
+        await stopProcess(service);
+        await consortium.stop();
+        await database?.drop();
+      },
+    };
+  } catch (error) {
+    if (child) await stopProcess(child);
+    await consortium.stop();
+    await db?.drop();
+    throw error;
+  }
 }

@@ -1,19 +1,25 @@
-// Runs the e-invoice test stack (apps/invoice/test/support/invoice-stack.ts: four validators,
-// the tax bureau's tax-officer member, the service on a fresh database) in a child process. The
-// portal may import nothing of ours, tests included (lint: type:portal depends on no project), so
-// the stack is started by a small program given to `node -e`, spoken to through stdout and stdin.
+// Runs a vertical's test stack (apps/<vertical>/test/support/<vertical>-stack.ts: four
+// validators and the service on a fresh database) in a child process. The portal may import
+// nothing of ours, tests included (lint: type:portal depends on no project), so the stack is
+// started by a small program given to `node -e`, spoken to through stdout and stdin.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
-const STACK = path.join(ROOT, 'apps', 'invoice', 'test', 'support', 'invoice-stack.ts');
+export interface StackProcess {
+  readonly apiUrl: string;
+  readonly consortiumDir: string;
+  /** The service's database: `postgres` (DATABASE_URL's server) or its embedded `pglite`. */
+  readonly database: 'postgres' | 'pglite';
+  stop(): Promise<void>;
+}
 
-/** Prints one `READY <json>` line, and stops the stack when stdin closes or on SIGTERM. */
-const PROGRAM = `
-const { startInvoiceStack } = require(${JSON.stringify(STACK)});
+/** The program: prints one `READY <json>` line, stops the stack when stdin closes or on SIGTERM. */
+const program = (modulePath: string, exportName: string) => `
+const { ${exportName}: start } = require(${JSON.stringify(modulePath)});
 (async () => {
-  const stack = await startInvoiceStack({ portalUrl: process.env.PORTAL_URL || undefined });
+  const stack = await start({ portalUrl: process.env.PORTAL_URL || undefined });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -31,25 +37,26 @@ const { startInvoiceStack } = require(${JSON.stringify(STACK)});
 });
 `;
 
-export interface InvoiceStackProcess {
-  readonly apiUrl: string;
-  readonly consortiumDir: string;
-  /** The service's database: `postgres` (DATABASE_URL's server) or its embedded `pglite`. */
-  readonly database: 'postgres' | 'pglite';
-  stop(): Promise<void>;
-}
+/** The verticals' stack starters: the module (from the repository root) and its export. */
+export const STACKS = {
+  evidence: ['apps/judicial-evidence/test/support/evidence-stack.ts', 'startEvidenceStack'],
+  invoice: ['apps/invoice/test/support/invoice-stack.ts', 'startInvoiceStack'],
+} as const;
 
 /**
- * Starts the stack; resolves once the e-invoice service answers /api/ready. The invoice PDFs'
- * QR codes point at `portalUrl` when given.
+ * Starts a vertical's stack in a child process; resolves once its service answers /api/ready.
+ * QR codes and links point at `portalUrl`.
  */
-export function startInvoiceStackProcess(
+export function startStackProcess(
+  vertical: keyof typeof STACKS,
   portalUrl?: string,
   timeoutMs = 240_000,
-): Promise<InvoiceStackProcess> {
+): Promise<StackProcess> {
+  const [module, exportName] = STACKS[vertical];
+  const modulePath = path.join(ROOT, module);
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--require', '@swc-node/register', '-e', PROGRAM],
+    ['--require', '@swc-node/register', '-e', program(modulePath, exportName)],
     {
       cwd: ROOT,
       // With DATABASE_URL (CI) the stack makes a fresh database on that PostgreSQL and drops it
@@ -75,7 +82,9 @@ export function startInvoiceStackProcess(
     const timer = setTimeout(() => {
       void stop();
       reject(
-        new Error(`the invoice stack was not ready within ${timeoutMs} ms:\n${err.slice(-4000)}`),
+        new Error(
+          `the ${vertical} stack was not ready within ${timeoutMs} ms:\n${err.slice(-4000)}`,
+        ),
       );
     }, timeoutMs);
     child.stdout?.on('data', (d: Buffer) => {
@@ -83,17 +92,14 @@ export function startInvoiceStackProcess(
       const line = /^READY (.*)$/m.exec(out);
       if (!line) return;
       clearTimeout(timer);
-      const info = JSON.parse(line[1]!) as {
-        apiUrl: string;
-        consortiumDir: string;
-        database: 'postgres' | 'pglite';
-      };
-      resolve({ ...info, stop });
+      resolve({ ...(JSON.parse(line[1]!) as Omit<StackProcess, 'stop'>), stop });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(
-        new Error(`the invoice stack exited (${code}) before it was ready:\n${err.slice(-4000)}`),
+        new Error(
+          `the ${vertical} stack exited (${code}) before it was ready:\n${err.slice(-4000)}`,
+        ),
       );
     });
   });
