@@ -5,18 +5,10 @@
  * four-validator consortium and projected into the read model before the 201 answer — and the
  * projection's lag behind the chain (blocks, sampled every 100 ms). Prints a Markdown summary.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  createTestDatabase,
-  freePort,
-  startConsortium,
-  stopProcess,
-  waitForUrl,
-} from '@trellis/shared/testing';
+import { startConsortium, startServiceOnConsortium } from '@trellis/shared/testing';
 
 const ROOT = join(__dirname, '..', '..');
 const SERVICE = join(ROOT, 'apps', 'invoice', 'src', 'main.ts');
@@ -43,42 +35,26 @@ async function main(): Promise<void> {
   if (!Number.isInteger(total) || total < 1 || !Number.isInteger(concurrency) || concurrency < 1) {
     throw new Error('--invoices and --concurrency must be positive integers');
   }
-  const consortium = await startConsortium({
-    prefix: 'trellis-bench-invoice-',
-    members: [
-      { org: 'tax-bureau', file: 'bureau', name: 'tax-officer', roles: ['service', 'tax-bureau'] },
-    ],
+  const stack = await startServiceOnConsortium({
+    consortium: await startConsortium({
+      prefix: 'trellis-bench-invoice-',
+      members: [
+        {
+          org: 'tax-bureau',
+          file: 'bureau',
+          name: 'tax-officer',
+          roles: ['service', 'tax-bureau'],
+        },
+      ],
+    }),
+    main: SERVICE,
+    name: 'invoice',
+    env: { LOG_LEVEL: 'warn' },
   });
-  const db = process.env['DATABASE_URL'] ? await createTestDatabase('postgres') : undefined;
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    TRELLIS_DATA_DIR: join(consortium.logDir, 'data'),
-    TRELLIS_CHAIN_NODES: consortium.nodes.join(','),
-    TRELLIS_CONSORTIUM_DIR: consortium.dir,
-  };
-  if (db) env['DATABASE_URL'] = db.url;
-  else delete env['DATABASE_URL'];
-  const log = join(consortium.logDir, 'invoice.log');
-  const service: ChildProcess = spawn(
-    process.execPath,
-    ['--require', '@swc-node/register', SERVICE],
-    {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const out = createWriteStream(log);
-  service.stdout!.pipe(out);
-  service.stderr!.pipe(out);
-  const api = `http://127.0.0.1:${port}/api/invoice`;
+  const { consortium } = stack;
+  const db = stack.database === 'postgres';
+  const api = `${stack.apiUrl}/api/invoice`;
   try {
-    await waitForUrl(`http://127.0.0.1:${port}/api/ready`, service, 'invoice service', log);
     const merchant = uscc('91440300MA5F0BENCH'.slice(0, 17));
     const post = (path: string, org: string, body: unknown) =>
       fetch(`${api}${path}`, {
@@ -154,9 +130,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } finally {
-    await stopProcess(service);
-    await consortium.stop();
-    await db?.drop();
+    await stack.stop();
   }
 }
 
