@@ -6,6 +6,7 @@
 // The story: the tax bureau registers a merchant → the manufacturer issues an invoice for it →
 // a buyer claims it → the bank reimburses it → the tax bureau's second reimbursement is refused
 // → the dashboard shows the amount, the duplicate-reimbursement anomaly, and the drill-down.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -428,6 +429,33 @@ describe('e-invoice pages on the real stack', () => {
       'invoice.claimed',
       'invoice.reimbursed',
     ]);
+    // The status, checked in the browser: the chain's state proof of the invoice's record,
+    // verified against the genesis file, decoded, and compared with the page.
+    await page.getByTestId('verify-status').click();
+    const verdict = page.getByTestId('status-verdict');
+    await verdict.waitFor({ timeout: 60_000 });
+    expect(await verdict.getAttribute('data-state')).toBe('verified');
+    const said = await verdict.innerText();
+    expect(said).toContain(`invoice ${number} is reimbursed`);
+    expect(said).toMatch(/signed by [34] of 4 validators \(quorum 3\)/);
+    const genesis = fs.readFileSync(path.join(stack!.consortiumDir, 'genesis.json'));
+    expect(await text('status-genesis')).toBe(createHash('sha256').update(genesis).digest('hex'));
+    // A proof changed on its way to the page is not believed.
+    await page.route('**/status-proof', async (route) => {
+      const response = await route.fetch();
+      const body = Buffer.from(await response.body());
+      body[body.length - 20] = body[body.length - 20]! ^ 0x01;
+      await route.fulfill({ response, body });
+    });
+    await page.getByTestId('verify-status').click();
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="status-verdict"]')?.getAttribute('data-state') !==
+        'verified',
+    );
+    expect(await verdict.getAttribute('data-state')).not.toBe('verified');
+    expect(await verdict.innerText()).toMatch(/NOT VERIFIED|MISMATCH/);
+    await page.unroute('**/status-proof');
     expect(await history.nth(2).innerText()).toMatch(
       /^invoice\.reimbursed — Commercial Bank, block \d+, \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/,
     );

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ActingMember, ValidationFailedError } from '@trellis/shared';
@@ -159,6 +159,30 @@ export class InvoicesHttpController {
       .type('application/pdf')
       .setHeader('content-disposition', `attachment; filename="invoice-${number}.pdf"`);
     res.end(pdf);
+  }
+
+  @Get('invoices/:number/status-proof')
+  @ApiOperation({
+    summary: "A state proof bundle (CBOR) of the invoice's record on chain: its status now",
+    description:
+      'Verify it against the genesis (GET /genesis) with trellis-verify or in the browser.',
+  })
+  async statusProof(@Param('number') number: string, @Res() res: Response): Promise<void> {
+    invoiceNumber(number);
+    const bundle = await this.chain.stateProof(new TextEncoder().encode(`invoice/${number}`));
+    res.status(200).type('application/cbor').end(Buffer.from(bundle));
+  }
+
+  @Get('genesis')
+  @Header('cache-control', 'public, max-age=60')
+  @ApiOperation({ summary: "The chain's genesis file: the trust anchor of every proof" })
+  genesis(@Res() res: Response): void {
+    const consortium = this.chain.consortium;
+    res
+      .status(200)
+      .type('application/json')
+      .setHeader('x-genesis-sha256', consortium.genesisSha256);
+    res.end(consortium.genesisText);
   }
 
   @Post('invoices/:number/credit-notes')

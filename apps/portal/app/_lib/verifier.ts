@@ -9,9 +9,9 @@ export interface Digests {
   readonly sm3: string;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-type VerifyResult =
+export type VerifyResult =
   | { verified: true; verdict: { [key: string]: Json } }
   | { verified: false; code: string; path: string; reason: string };
 
@@ -23,17 +23,23 @@ interface Hasher {
 interface VerifierGlobals {
   trellisVerify?: (genesisText: string, bundle: Uint8Array) => VerifyResult;
   trellisHasher?: () => Hasher;
+  /** Decodes a proven state value (hex) as JSON: integers as strings, bytes as hex. */
+  trellisDecode?: (hex: string) => Json;
 }
 
 const SCRIPT = '/dist/trellis-verify.js';
 let loading: Promise<Required<VerifierGlobals>> | null = null;
 
-/** Loads the verifier bundle once (a <script>), and resolves to its two functions. */
+/** Loads the verifier bundle once (a <script>), and resolves to its functions. */
 export function loadVerifier(): Promise<Required<VerifierGlobals>> {
   const ready = (): Required<VerifierGlobals> | null => {
     const g = globalThis as VerifierGlobals;
-    return g.trellisVerify && g.trellisHasher
-      ? { trellisVerify: g.trellisVerify, trellisHasher: g.trellisHasher }
+    return g.trellisVerify && g.trellisHasher && g.trellisDecode
+      ? {
+          trellisVerify: g.trellisVerify,
+          trellisHasher: g.trellisHasher,
+          trellisDecode: g.trellisDecode,
+        }
       : null;
   };
   const now = ready();

@@ -16,3 +16,5 @@ export type {
 } from './verdict';
 // Incremental SM3 (GB/T 32905) for pages that hash evidence in slices: browser-safe like the rest.
 export { Sm3 } from '../crypto/portable/sm3';
+// The deterministic CBOR decoder (pure), for pages that read a proven state value.
+export { decodeValue } from '../codec';

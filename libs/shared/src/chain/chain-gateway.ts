@@ -121,13 +121,22 @@ export class ChainGateway {
   }
 
   /** The transaction + receipt proof bundle (CBOR) of a committed transaction. */
-  async proof(txId: string, timeoutMs = 15_000): Promise<Uint8Array> {
+  proof(txId: string, timeoutMs = 15_000): Promise<Uint8Array> {
+    return this.#bundle(`/v1/transactions/${txId}/proof`, timeoutMs);
+  }
+
+  /** The state proof bundle (CBOR) of `contract`'s key (the value, or its absence, now). */
+  stateProof(contract: string, key: Uint8Array, timeoutMs = 15_000): Promise<Uint8Array> {
+    return this.#bundle(`/v1/state/${contract}/${Buffer.from(key).toString('hex')}`, timeoutMs);
+  }
+
+  async #bundle(path: string, timeoutMs: number): Promise<Uint8Array> {
     const deadline = Date.now() + timeoutMs;
     let last = '';
     for (;;) {
       for (const node of this.nodes) {
         try {
-          const res = await fetch(`${node}/v1/transactions/${txId}/proof`, {
+          const res = await fetch(`${node}${path}`, {
             headers: { accept: 'application/cbor' },
             signal: AbortSignal.timeout(5000),
           });

@@ -177,6 +177,11 @@ export class MemberChain {
     return this.call(() => this.gateway.proof(txId));
   }
 
+  /** The state proof bundle (CBOR) of one of this vertical's contract keys. */
+  stateProof(key: Uint8Array): Promise<Uint8Array> {
+    return this.call(() => this.gateway.stateProof(this.#options.contract, key));
+  }
+
   blockHash(height: bigint): Promise<string | null> {
     return this.gateway.blockHash(height);
   }

@@ -18,6 +18,7 @@ import {
   toMinor,
 } from '../../_lib/invoice-api';
 import { InvoiceHeader, StatusBadges } from '../_components/shared';
+import { StatusProof } from './status-proof';
 
 const STEPS = ['issued', 'claimed', 'reimbursed'] as const;
 
@@ -76,6 +77,7 @@ export function InvoiceDetailView({ number }: { number: string }) {
                 <strong>Frozen by the tax bureau: it can be neither claimed nor reimbursed.</strong>
               )}
             </p>
+            <StatusProof number={invoice.number} status={invoice.status} frozen={invoice.frozen} />
             {invoice.kind === 'invoice' && (
               <ol className="steps" aria-label="Progress">
                 {STEPS.map((s, i) => (
