@@ -1,7 +1,7 @@
 // Public API of @trellis/shared: the service kernel every vertical and the API server build on.
 // Test helpers are a separate entry point, `@trellis/shared/testing`; the chain client SDK is
 // `@trellis/shared/chain` (plain TypeScript), mounted in Nest by ChainModule.
-export { ActingMember, ChainModule, MEMBER_HEADER } from './chain-nest';
+export { ActingMember, ChainModule, MEMBER_HEADER, sendGenesis } from './chain-nest';
 export type { ChainModuleOptions } from './chain-nest';
 export { APP_CONFIG, ConfigError, ConfigModule, loadConfig } from './config';
 export type { AppConfig, ConfigIssue } from './config';

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ActingMember, ValidationFailedError } from '@trellis/shared';
+import { ActingMember, ValidationFailedError, sendGenesis } from '@trellis/shared';
 import type { Response } from 'express';
 import { renderInvoicePdf } from '../documents/invoice-pdf';
 import { InvoiceChainUnavailableError, NoSuchInvoiceError } from '../errors';
@@ -174,15 +174,9 @@ export class InvoicesHttpController {
   }
 
   @Get('genesis')
-  @Header('cache-control', 'public, max-age=60')
   @ApiOperation({ summary: "The chain's genesis file: the trust anchor of every proof" })
   genesis(@Res() res: Response): void {
-    const consortium = this.chain.consortium;
-    res
-      .status(200)
-      .type('application/json')
-      .setHeader('x-genesis-sha256', consortium.genesisSha256);
-    res.end(consortium.genesisText);
+    sendGenesis(res, this.chain.consortium);
   }
 
   @Post('invoices/:number/credit-notes')

@@ -1,7 +1,7 @@
-import { Controller, Get, Header, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ValidationFailedError } from '@trellis/shared';
+import { ValidationFailedError, sendGenesis } from '@trellis/shared';
 import type { Request, Response } from 'express';
 import { EvidenceChain } from '../chain/evidence-chain';
 import type { DepositView } from '../read-model/deposit-view';
@@ -55,18 +55,12 @@ export class VerifyHttpController {
   }
 
   @Get('genesis')
-  @Header('cache-control', 'public, max-age=60')
   @ApiOperation({
     summary: "The chain's genesis file: the one trust anchor of every proof",
     description:
       'x-genesis-sha256 carries its SHA-256, to compare with the consortium’s published value.',
   })
   genesis(@Res() res: Response): void {
-    const consortium = this.chain.consortium;
-    res
-      .status(200)
-      .type('application/json')
-      .setHeader('x-genesis-sha256', consortium.genesisSha256);
-    res.end(consortium.genesisText);
+    sendGenesis(res, this.chain.consortium);
   }
 }
