@@ -54,15 +54,24 @@ export async function openDataSource(
   const { config, service } = database;
   let url = config.DATABASE_URL;
   let release = async (): Promise<void> => undefined;
+  let effective = options;
   if (url === undefined) {
+    // One client at a time: PGlite is one session behind pglite-socket, and two clients'
+    // extended-protocol messages interleave there — a Parse of one client replaces the other's
+    // unnamed prepared statement ("unnamed prepared statement does not exist", seen under load
+    // with two read-model projections and requests). One pooled connection serialises them.
     const embedded = await EmbeddedPostgres.start({
       dataDir: join(config.TRELLIS_DATA_DIR, 'pgdata', service),
-      maxConnections: config.DATABASE_POOL_SIZE + 1,
+      maxConnections: 2,
     });
     url = embedded.url;
     release = () => embedded.stop();
+    effective = {
+      ...options,
+      extra: { ...(options as { extra?: object }).extra, max: 1 },
+    } as DataSourceOptions;
   }
-  const dataSource = new ManagedDataSource({ ...options, url } as DataSourceOptions, release);
+  const dataSource = new ManagedDataSource({ ...effective, url } as DataSourceOptions, release);
   try {
     return await dataSource.initialize();
   } catch (error) {
