@@ -9,16 +9,12 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startConsortium, startServiceOnConsortium } from '@trellis/shared/testing';
+import { withUsccCheckCharacter } from '@trellis/invoice-contract';
 
 const ROOT = join(__dirname, '..', '..');
 const SERVICE = join(ROOT, 'apps', 'invoice', 'src', 'main.ts');
 
-function uscc(body17: string): string {
-  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  const sum = [...body17].reduce((acc, c, i) => acc + alphabet.indexOf(c) * weights[i]!, 0);
-  return body17 + alphabet[(31 - (sum % 31)) % 31];
-}
+const uscc = withUsccCheckCharacter;
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;

@@ -14,18 +14,14 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { invoiceVertical } from '@trellis/invoice';
 import { validateUbl } from '../src/en16931';
+import { withUsccCheckCharacter } from '@trellis/invoice-contract';
 
 jest.setTimeout(180_000);
 
 const BASE = '/api/invoice';
 const problem = (body: { type?: string }) => body.type?.replace('urn:trellis:problem:', '');
 
-function uscc(body17: string): string {
-  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  const sum = [...body17].reduce((acc, c, i) => acc + alphabet.indexOf(c) * weights[i]!, 0);
-  return body17 + alphabet[(31 - (sum % 31)) % 31];
-}
+const uscc = withUsccCheckCharacter;
 
 const SHOP = uscc('91440300MA5F0XHQP');
 const line = (quantity: number, unitPriceMinor: number, taxRateBasisPoints = 1300) => ({

@@ -5,18 +5,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChainClient, type CommittedTransaction, TransactionSigner } from '@trellis/shared/chain';
 import { type LocalConsortium, startConsortium } from '@trellis/shared/testing';
+import { withUsccCheckCharacter } from '@trellis/invoice-contract';
 
 jest.setTimeout(180_000);
 
 const RACES = 12;
 
-/** A valid unified social credit code: 17 characters and the check character computed. */
-function uscc(body17: string): string {
-  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  const sum = [...body17].reduce((acc, c, i) => acc + alphabet.indexOf(c) * weights[i]!, 0);
-  return body17 + alphabet[(31 - (sum % 31)) % 31];
-}
+const uscc = withUsccCheckCharacter;
 
 describe('invoice reimbursement on a real consortium', () => {
   let consortium: LocalConsortium;

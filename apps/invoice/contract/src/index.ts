@@ -23,5 +23,10 @@ export { TaxInputError, invoiceTotals, taxLine } from './tax';
 export type { InvoiceTotals, TaxLine, TaxedLine } from './tax';
 export { MAX_LINES, readInvoice } from './invoice';
 export type { InvoiceKind, InvoiceLineRecord, InvoiceRecord, InvoiceStatus } from './invoice';
-export { TAX_BUREAU_ROLE, isUnifiedSocialCreditCode, readMerchant } from './merchant';
+export {
+  TAX_BUREAU_ROLE,
+  isUnifiedSocialCreditCode,
+  readMerchant,
+  withUsccCheckCharacter,
+} from './merchant';
 export type { MerchantRecord } from './merchant';

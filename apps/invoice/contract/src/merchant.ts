@@ -9,13 +9,21 @@ export const TAX_BUREAU_ROLE = 'tax-bureau';
 const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
+/** The 18-character code whose first 17 are `body17`: the check character appended (GB 32100). */
+export function withUsccCheckCharacter(body17: string): string {
+  if (!/^[0-9A-HJ-NPQRTUWXY]{17}$/.test(body17)) {
+    throw new RangeError('body17 must be 17 characters of the unified social credit code alphabet');
+  }
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += USCC_ALPHABET.indexOf(body17[i]!) * USCC_WEIGHTS[i]!;
+  return body17 + USCC_ALPHABET[(31 - (sum % 31)) % 31]!;
+}
+
 /** Whether `code` is a unified social credit code with a correct check character. */
 export function isUnifiedSocialCreditCode(code: string): boolean {
-  if (!/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(code)) return false;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += USCC_ALPHABET.indexOf(code[i]!) * USCC_WEIGHTS[i]!;
-  const check = (31 - (sum % 31)) % 31;
-  return USCC_ALPHABET[check] === code[17];
+  return (
+    /^[0-9A-HJ-NPQRTUWXY]{18}$/.test(code) && withUsccCheckCharacter(code.slice(0, 17)) === code
+  );
 }
 
 export interface MerchantRecord {

@@ -9,6 +9,7 @@ import {
   type InvoiceRecord,
   invoiceContract,
   isUnifiedSocialCreditCode,
+  withUsccCheckCharacter,
 } from '@trellis/invoice-contract';
 
 /** One chain's worth of state; each call is a transaction in its own block (changes nothing if it throws). */
@@ -82,13 +83,7 @@ function chain(startMs = Date.UTC(2026, 10, 21, 2, 0, 0)) {
   };
 }
 
-/** A valid unified social credit code: 17 characters and the check character computed. */
-function uscc(body17: string): string {
-  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  const sum = [...body17].reduce((acc, c, i) => acc + alphabet.indexOf(c) * weights[i]!, 0);
-  return body17 + alphabet[(31 - (sum % 31)) % 31];
-}
+const uscc = withUsccCheckCharacter;
 
 const SHOP = uscc('91440300MA5F00001');
 const CAFE = uscc('91110000MA0100002');

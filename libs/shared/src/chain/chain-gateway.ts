@@ -4,6 +4,7 @@
  * through the signer's own organisation's nodes; proofs and block hashes with failover.
  * Failures of the nodes surface as ChainError `unavailable` (or the node's ChainRequestError).
  */
+import { pemToDer } from './certificate';
 import { ChainClient } from './chain-client';
 import { ChainError, ChainRequestError } from './errors';
 import type { CommittedTransaction } from './responses';
@@ -20,11 +21,6 @@ function unavailable(message: string): ChainError<'unavailable'> {
     { attempts: 1, lastError: message, errors: [message] },
     `chain: ${message}`,
   );
-}
-
-function pemBody(pem: string): Uint8Array {
-  const b64 = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
-  return new Uint8Array(Buffer.from(b64, 'base64'));
 }
 
 export class ChainGateway {
@@ -178,7 +174,7 @@ export class ChainGateway {
       chainId: this.consortium.chainId,
       contract: 'system',
       method: 'registerCertificate',
-      args: { certificate: pemBody(signer.certificatePem) },
+      args: { certificate: pemToDer(signer.certificatePem) },
       expiryHeight: status.height + EXPIRY_BLOCKS,
     });
     try {
