@@ -28,3 +28,5 @@ export class InvoiceRefusedError extends defineProblem(
   'Refused by the contract',
   409,
 ) {}
+/** A buyer account without the buyer id it claims under (its subject in the accounts file). */
+export class NoBuyerIdError extends defineProblem('no-buyer-id', 'Buyer id missing', 403) {}

@@ -2,10 +2,13 @@
 // (DATABASE_URL, as CI sets it; PGlite without), acting on a real four-validator consortium.
 import request from 'supertest';
 import {
+  type TestAccount,
   type TestApp,
   type LocalConsortium,
+  TEST_PASSWORD,
   createTestApp,
   startConsortium,
+  writeTestAccounts,
 } from '@trellis/shared/testing';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +27,19 @@ const problem = (body: { type?: string }) => body.type?.replace('urn:trellis:pro
 const uscc = withUsccCheckCharacter;
 
 const SHOP = uscc('91440300MA5F0XHQP');
+
+/** Who signs in: each account acts for its organisation in its roles. */
+const ACCOUNTS: TestAccount[] = [
+  { username: 'officer', organisation: 'tax-bureau', roles: ['tax-bureau'] },
+  { username: 'shop', organisation: 'manufacturer', roles: ['merchant'] },
+  { username: 'zhang', organisation: 'court', roles: ['buyer'], subject: 'wallet:zhang' },
+  { username: 'bank-finance', organisation: 'bank', roles: ['enterprise'] },
+  { username: 'bureau-finance', organisation: 'tax-bureau', roles: ['enterprise'] },
+  { username: 'bank-merchant', organisation: 'bank', roles: ['merchant'] },
+  // the role says tax bureau, the organisation is not: the contract still refuses
+  { username: 'bank-rogue', organisation: 'bank', roles: ['tax-bureau'] },
+  { username: 'pirate', organisation: 'pirate', roles: ['merchant'] },
+];
 const line = (quantity: number, unitPriceMinor: number, taxRateBasisPoints = 1300) => ({
   description: 'Office chair',
   quantity,
@@ -36,7 +52,8 @@ describe('e-invoice API on a real consortium', () => {
   let t: TestApp;
   const saved = { ...process.env };
   const http = () => request(t.app.getHttpServer());
-  const as = (org: string) => ({ 'x-trellis-member': org });
+  const tokens = new Map<string, string>();
+  const as = (username: string) => ({ authorization: `Bearer ${tokens.get(username) ?? '-'}` });
   const issue = (
     paymentId: string,
     lines = [line(2, 50_000)],
@@ -44,7 +61,7 @@ describe('e-invoice API on a real consortium', () => {
   ) =>
     http()
       .post(`${BASE}/invoices`)
-      .set(as('manufacturer'))
+      .set(as('shop'))
       .send({
         merchant: SHOP,
         paymentId,
@@ -69,11 +86,23 @@ describe('e-invoice API on a real consortium', () => {
       TRELLIS_CHAIN_NODES: consortium.nodes.join(','),
       TRELLIS_CONSORTIUM_DIR: consortium.dir,
     });
-    t = await createTestApp({ verticals: [invoiceVertical], service: 'invoice-e2e' });
+    const accounts = await writeTestAccounts(ACCOUNTS);
+    t = await createTestApp({
+      verticals: [invoiceVertical],
+      service: 'invoice-e2e',
+      config: { TRELLIS_ACCOUNTS_FILE: accounts },
+    });
+    for (const a of ACCOUNTS) {
+      const res = await http()
+        .post('/api/sessions')
+        .send({ username: a.username, password: TEST_PASSWORD })
+        .expect(201);
+      tokens.set(a.username, res.body.token as string);
+    }
     expect(t.db.kind).toBe(process.env['DATABASE_URL'] ? 'postgres' : 'pglite');
     await http()
       .post(`${BASE}/merchants`)
-      .set(as('tax-bureau'))
+      .set(as('officer'))
       .send({
         taxId: SHOP,
         name: 'Shenzhen Office Supplies',
@@ -105,28 +134,27 @@ describe('e-invoice API on a real consortium', () => {
     expect(number).toMatch(/^\d{2}441000001000000001$/);
     await http()
       .post(`${BASE}/invoices/${number}/claim`)
-      .set(as('court'))
-      .send({ buyerId: 'wallet:zhang' })
+      .set(as('zhang'))
       .expect(200)
       .expect((r) => expect(r.body.status).toBe('claimed'));
-    const wallet = await http().get(`${BASE}/wallets/wallet:zhang`).expect(200);
+    const wallet = await http().get(`${BASE}/wallet`).set(as('zhang')).expect(200);
     expect(wallet.body.items.map((i: { number: string }) => i.number)).toEqual([number]);
     const paid = await http()
       .post(`${BASE}/invoices/${number}/reimburse`)
-      .set(as('bank'))
+      .set(as('bank-finance'))
       .expect(200);
     expect(paid.body).toMatchObject({ status: 'reimbursed', reimbursedBy: 'bank' });
     const again = await http()
       .post(`${BASE}/invoices/${number}/reimburse`)
-      .set(as('tax-bureau'))
+      .set(as('bureau-finance'))
       .expect(409);
     expect([problem(again.body), again.body.reason]).toEqual([
       'invoice-refused',
       'already-reimbursed',
     ]);
-    const ledger = await http().get(`${BASE}/reimbursements`).set(as('bank')).expect(200);
+    const ledger = await http().get(`${BASE}/reimbursements`).set(as('bank-finance')).expect(200);
     expect(ledger.body.items.map((i: { number: string }) => i.number)).toEqual([number]);
-    const none = await http().get(`${BASE}/reimbursements`).set(as('tax-bureau')).expect(200);
+    const none = await http().get(`${BASE}/reimbursements`).set(as('bureau-finance')).expect(200);
     expect(none.body.items).toEqual([]);
     const detail = await http().get(`${BASE}/invoices/${number}`).expect(200);
     expect(detail.body.history.map((h: { type: string }) => h.type)).toEqual([
@@ -134,13 +162,16 @@ describe('e-invoice API on a real consortium', () => {
       'invoice.claimed',
       'invoice.reimbursed',
     ]);
-    const anomalies = await http().get(`${BASE}/supervision/anomalies`).expect(200);
+    const anomalies = await http()
+      .get(`${BASE}/supervision/anomalies`)
+      .set(as('officer'))
+      .expect(200);
     expect(anomalies.body).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: 'duplicate-reimbursement', number }),
       ]),
     );
-    const mine = await http().get(`${BASE}/invoices`).set(as('manufacturer')).expect(200);
+    const mine = await http().get(`${BASE}/invoices`).set(as('shop')).expect(200);
     expect(mine.body.items.map((i: { number: string }) => i.number)).toContain(number);
     // the invoice as a PDF signed by the merchant organisation
     const pdf = await http()
@@ -171,7 +202,7 @@ describe('e-invoice API on a real consortium', () => {
     const big = (await issue('pay-2001', [line(1, 2_000_000, 0)]).expect(201)).body;
     const note = await http()
       .post(`${BASE}/invoices/${big.number}/credit-notes`)
-      .set(as('manufacturer'))
+      .set(as('shop'))
       .send({ reason: 'returned goods', lines: [line(1, 1_500_000, 0)] })
       .expect(201);
     expect(note.body).toMatchObject({
@@ -181,7 +212,7 @@ describe('e-invoice API on a real consortium', () => {
     });
     const over = await http()
       .post(`${BASE}/invoices/${big.number}/credit-notes`)
-      .set(as('manufacturer'))
+      .set(as('shop'))
       .send({ reason: 'more', lines: [line(1, 500_001, 0)] })
       .expect(409);
     expect(over.body.reason).toBe('credit-exceeds-remainder');
@@ -189,7 +220,8 @@ describe('e-invoice API on a real consortium', () => {
       creditedMinor: '1500000',
       status: 'issued',
     });
-    const anomalies = (await http().get(`${BASE}/supervision/anomalies`)).body as {
+    const anomalies = (await http().get(`${BASE}/supervision/anomalies`).set(as('officer')))
+      .body as {
       kind: string;
       number: string;
     }[];
@@ -200,7 +232,7 @@ describe('e-invoice API on a real consortium', () => {
     );
     const bank = await http()
       .post(`${BASE}/invoices/${big.number}/credit-notes`)
-      .set(as('bank'))
+      .set(as('bank-merchant'))
       .send({ reason: 'x', lines: [line(1, 1, 0)] })
       .expect(409);
     expect(bank.body.reason).toBe('not-the-merchant');
@@ -210,36 +242,40 @@ describe('e-invoice API on a real consortium', () => {
     const inv = (await issue('pay-3001').expect(201)).body;
     const notBureau = await http()
       .post(`${BASE}/invoices/${inv.number}/freeze`)
-      .set(as('bank'))
+      .set(as('bank-rogue'))
       .send({ reason: 'x' })
       .expect(403);
     expect(problem(notBureau.body)).toBe('not-tax-bureau');
+    const merchant = await http()
+      .post(`${BASE}/invoices/${inv.number}/freeze`)
+      .set(as('bank-merchant'))
+      .send({ reason: 'x' })
+      .expect(403);
+    expect(problem(merchant.body)).toBe('role-required');
     await http()
       .post(`${BASE}/invoices/${inv.number}/freeze`)
-      .set(as('tax-bureau'))
+      .set(as('officer'))
       .send({ reason: 'burst' })
       .expect(200);
     const blocked = await http()
       .post(`${BASE}/invoices/${inv.number}/claim`)
-      .set(as('court'))
-      .send({ buyerId: 'wallet:zhang' })
+      .set(as('zhang'))
       .expect(409);
     expect(blocked.body.reason).toBe('frozen');
     await http()
       .post(`${BASE}/invoices/${inv.number}/unfreeze`)
-      .set(as('tax-bureau'))
+      .set(as('officer'))
       .send({ reason: 'cleared' })
       .expect(200);
-    await http()
-      .post(`${BASE}/invoices/${inv.number}/claim`)
-      .set(as('court'))
-      .send({ buyerId: 'wallet:zhang' })
-      .expect(200);
+    await http().post(`${BASE}/invoices/${inv.number}/claim`).set(as('zhang')).expect(200);
   });
 
   it('supervisionTotals_perMerchantIndustryRegionAndDay', async () => {
     for (const by of ['merchant', 'industry', 'region', 'day']) {
-      const res = await http().get(`${BASE}/supervision/totals?by=${by}`).expect(200);
+      const res = await http()
+        .get(`${BASE}/supervision/totals?by=${by}`)
+        .set(as('officer'))
+        .expect(200);
       expect(res.body.length).toBeGreaterThan(0);
       const row = res.body[0] as Record<string, unknown>;
       expect(row).toHaveProperty(by);
@@ -250,9 +286,10 @@ describe('e-invoice API on a real consortium', () => {
         grossMinor: String(113_000 + 2_000_000 + 113_000 - 1_500_000),
       });
     }
-    const day = (await http().get(`${BASE}/supervision/totals?by=day`)).body[0] as { day: string };
+    const day = (await http().get(`${BASE}/supervision/totals?by=day`).set(as('officer')))
+      .body[0] as { day: string };
     expect(day.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    await http().get(`${BASE}/supervision/totals?by=planet`).expect(400);
+    await http().get(`${BASE}/supervision/totals?by=planet`).set(as('officer')).expect(400);
   });
 
   it('ubl_importIssuesOnChain_andEveryIssuedInvoiceExportsAsValidUbl', async () => {
@@ -271,7 +308,7 @@ describe('e-invoice API on a real consortium', () => {
     for (const n of [4, 6, 7, 9]) {
       const res = await http()
         .post(`${BASE}/invoices/import?merchant=${SHOP}&paymentId=ubl-${n}`)
-        .set(as('manufacturer'))
+        .set(as('shop'))
         .set('content-type', 'application/xml')
         .send(cny(example(`ubl-tc434-example${n}.xml`)));
       expect({
@@ -300,7 +337,7 @@ describe('e-invoice API on a real consortium', () => {
     // a credit note exports as a UBL CreditNote referencing its original
     const note = await http()
       .post(`${BASE}/invoices/${imported.body.number}/credit-notes`)
-      .set(as('manufacturer'))
+      .set(as('shop'))
       .send({ reason: 'returned', lines: [line(1, 100, 2500)] })
       .expect(201);
     const noteUbl = await http().get(`${BASE}/invoices/${note.body.number}/ubl`).expect(200);
@@ -310,7 +347,7 @@ describe('e-invoice API on a real consortium', () => {
     // refusals: another currency, a rule that fires, not XML, JSON
     const eur = await http()
       .post(`${BASE}/invoices/import?merchant=${SHOP}&paymentId=ubl-eur`)
-      .set(as('manufacturer'))
+      .set(as('shop'))
       .set('content-type', 'application/xml')
       .send(example('ubl-tc434-example9.xml'))
       .expect(422);
@@ -321,7 +358,7 @@ describe('e-invoice API on a real consortium', () => {
     );
     const rules = await http()
       .post(`${BASE}/invoices/import?merchant=${SHOP}&paymentId=ubl-broken`)
-      .set(as('manufacturer'))
+      .set(as('shop'))
       .set('content-type', 'application/xml')
       .send(broken)
       .expect(422);
@@ -329,21 +366,48 @@ describe('e-invoice API on a real consortium', () => {
     expect(rules.body.failures.map((f: { ruleId: string }) => f.ruleId)).toContain('BR-03');
     const notXml = await http()
       .post(`${BASE}/invoices/import?merchant=${SHOP}&paymentId=ubl-x`)
-      .set(as('manufacturer'))
+      .set(as('shop'))
       .set('content-type', 'application/xml')
       .send('<not-closed>')
       .expect(422);
     expect(notXml.body.reason).toBe('XML_MALFORMED');
     await http()
       .post(`${BASE}/invoices/import?merchant=${SHOP}&paymentId=ubl-y`)
-      .set(as('manufacturer'))
+      .set(as('shop'))
       .send({ xml: 'as json' })
       .expect(400);
   });
 
   it('badInputs_getClearProblems', async () => {
     const cases: [string, () => request.Test, number, string][] = [
-      ['no member', () => http().post(`${BASE}/invoices`).send({}), 401, 'member-required'],
+      ['not signed in', () => http().post(`${BASE}/invoices`).send({}), 401, 'sign-in-required'],
+      [
+        'unknown session',
+        () =>
+          http()
+            .get(`${BASE}/reimbursements`)
+            .set('authorization', `Bearer ${'A'.repeat(43)}`),
+        401,
+        'sign-in-required',
+      ],
+      [
+        'wrong role',
+        () => http().post(`${BASE}/invoices/26441000001999999999/reimburse`).set(as('shop')),
+        403,
+        'role-required',
+      ],
+      [
+        'supervision needs the tax bureau',
+        () => http().get(`${BASE}/supervision/anomalies`).set(as('bank-finance')),
+        403,
+        'role-required',
+      ],
+      [
+        'supervision needs sign-in',
+        () => http().get(`${BASE}/supervision/totals?by=day`),
+        401,
+        'sign-in-required',
+      ],
       [
         'unknown member',
         () =>
@@ -379,11 +443,7 @@ describe('e-invoice API on a real consortium', () => {
       ],
       [
         'claim unknown',
-        () =>
-          http()
-            .post(`${BASE}/invoices/26441000001999999999/claim`)
-            .set(as('court'))
-            .send({ buyerId: 'w' }),
+        () => http().post(`${BASE}/invoices/26441000001999999999/claim`).set(as('zhang')).send(),
         404,
         'no-such-invoice',
       ],
@@ -392,7 +452,7 @@ describe('e-invoice API on a real consortium', () => {
         () =>
           http()
             .post(`${BASE}/merchants`)
-            .set(as('bank'))
+            .set(as('bank-rogue'))
             .send({
               taxId: uscc('91110000MA0NXBXDY'),
               name: 'X',

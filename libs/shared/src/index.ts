@@ -1,6 +1,29 @@
 // Public API of @trellis/shared: the service kernel every vertical and the API server build on.
 // Test helpers are a separate entry point, `@trellis/shared/testing`; the chain client SDK is
 // `@trellis/shared/chain` (plain TypeScript), mounted in Nest by ChainModule.
+export {
+  AccountStore,
+  AccountsFileError,
+  AccountsModule,
+  CurrentAccount,
+  DEFAULT_SCRYPT_COST,
+  LOCKOUT_AFTER,
+  PASSWORD_MIN_LENGTH,
+  RoleRequiredError,
+  SESSION_COOKIE,
+  SignInFailedError,
+  SignInLockedError,
+  SignInRequiredError,
+  SignedIn,
+  formatAccountsFile,
+  hashPassword,
+  parseAccountsFile,
+  passwordProblem,
+  readAccountsFile,
+  verifyPassword,
+  withAccount,
+} from './accounts';
+export type { AccountEntry, Principal, ScryptCost } from './accounts';
 export { ActingMember, ChainModule, MEMBER_HEADER, sendGenesis } from './chain-nest';
 export type { ChainModuleOptions } from './chain-nest';
 export { APP_CONFIG, ConfigError, ConfigModule, loadConfig } from './config';

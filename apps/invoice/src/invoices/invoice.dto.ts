@@ -155,15 +155,6 @@ export class CreditNoteDto {
   lines!: InvoiceLineDto[];
 }
 
-export class ClaimDto {
-  @ApiProperty({ maxLength: 64 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
-  @Matches(TEXT, { message: `buyerId ${TEXT_MESSAGE}` })
-  buyerId!: string;
-}
-
 export class ReasonDto {
   @ApiProperty({ maxLength: 200 })
   @IsString()

@@ -1,10 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ActingMember, ValidationFailedError, sendGenesis } from '@trellis/shared';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  CurrentAccount,
+  type Principal,
+  SignedIn,
+  ValidationFailedError,
+  sendGenesis,
+} from '@trellis/shared';
 import type { Response } from 'express';
 import { renderInvoicePdf } from '../documents/invoice-pdf';
-import { InvoiceChainUnavailableError, NoSuchInvoiceError } from '../errors';
+import { InvoiceChainUnavailableError, NoBuyerIdError, NoSuchInvoiceError } from '../errors';
 import {
   type InvoiceView,
   InvoiceReadModel,
@@ -18,21 +24,10 @@ import {
   type Transition,
   TransitionCommand,
 } from './commands';
-import {
-  ClaimDto,
-  CreditNoteDto,
-  IssueInvoiceDto,
-  ReasonDto,
-  RegisterMerchantDto,
-} from './invoice.dto';
+import { CreditNoteDto, IssueInvoiceDto, ReasonDto, RegisterMerchantDto } from './invoice.dto';
 import { InvoiceChain } from '../chain/invoice-chain';
 import { InvoiceProjection } from '../read-model/invoice-projection';
-
-const member = ApiHeader({
-  name: 'X-Trellis-Member',
-  required: true,
-  description: 'The organisation that acts',
-});
+import { INVOICE_ROLES } from './roles';
 
 function invoiceNumber(number: string): string {
   if (!/^\d{20}$/.test(number)) {
@@ -41,6 +36,16 @@ function invoiceNumber(number: string): string {
     ]);
   }
   return number;
+}
+
+/** The buyer id a buyer account claims under: the account's subject. */
+function buyerIdOf(account: Principal): string {
+  if (account.subject === null) {
+    throw new NoBuyerIdError(
+      `${account.username} has the buyer role but no buyer id (the account's subject)`,
+    );
+  }
+  return account.subject;
 }
 
 function limitOf(limit: string | undefined): number {
@@ -65,13 +70,13 @@ export class InvoicesHttpController {
 
   @Post('merchants')
   @HttpCode(201)
-  @member
+  @SignedIn(INVOICE_ROLES.taxBureau)
   @ApiOperation({ summary: 'The tax bureau registers a merchant' })
   register(
-    @ActingMember() org: string,
+    @CurrentAccount() account: Principal,
     @Body() body: RegisterMerchantDto,
   ): Promise<Record<string, unknown>> {
-    return this.commands.execute(new RegisterMerchantCommand(org, body));
+    return this.commands.execute(new RegisterMerchantCommand(account.organisation, body));
   }
 
   @Get('merchants')
@@ -82,21 +87,21 @@ export class InvoicesHttpController {
 
   @Post('invoices')
   @HttpCode(201)
-  @member
+  @SignedIn(INVOICE_ROLES.merchant)
   @ApiOperation({
     summary: 'A merchant issues an invoice for a payment; the chain assigns its number',
   })
-  issue(@ActingMember() org: string, @Body() body: IssueInvoiceDto): Promise<InvoiceView> {
-    return this.commands.execute(new IssueInvoiceCommand(org, body));
+  issue(@CurrentAccount() account: Principal, @Body() body: IssueInvoiceDto): Promise<InvoiceView> {
+    return this.commands.execute(new IssueInvoiceCommand(account.organisation, body));
   }
 
   @Get('invoices')
-  @member
+  @SignedIn(INVOICE_ROLES.merchant)
   @ApiOperation({
-    summary: "The acting organisation's issued invoices (as merchant), newest first",
+    summary: "The signed-in merchant organisation's issued invoices, newest first",
   })
   async issued(
-    @ActingMember() org: string,
+    @CurrentAccount() { organisation: org }: Principal,
     @Query('limit') limit?: string,
   ): Promise<{ items: InvoiceView[] }> {
     this.chain.member(org);
@@ -181,12 +186,12 @@ export class InvoicesHttpController {
 
   @Post('invoices/:number/credit-notes')
   @HttpCode(201)
-  @member
+  @SignedIn(INVOICE_ROLES.merchant)
   @ApiOperation({
     summary: 'The merchant issues a credit note (red-letter invoice); never above what remains',
   })
   credit(
-    @ActingMember() org: string,
+    @CurrentAccount() { organisation: org }: Principal,
     @Param('number') number: string,
     @Body() body: CreditNoteDto,
   ): Promise<InvoiceView> {
@@ -195,33 +200,39 @@ export class InvoicesHttpController {
 
   @Post('invoices/:number/claim')
   @HttpCode(200)
-  @member
-  @ApiOperation({ summary: 'The buyer claims the invoice into its wallet' })
+  @SignedIn(INVOICE_ROLES.buyer)
+  @ApiOperation({
+    summary: "The signed-in buyer claims the invoice into its wallet, under the buyer's own id",
+  })
   claim(
-    @ActingMember() org: string,
+    @CurrentAccount() account: Principal,
     @Param('number') number: string,
-    @Body() body: ClaimDto,
   ): Promise<InvoiceView> {
-    return this.transition(org, 'claim', number, { buyerId: body.buyerId });
+    return this.transition(account.organisation, 'claim', number, {
+      buyerId: buyerIdOf(account),
+    });
   }
 
   @Post('invoices/:number/reimburse')
   @HttpCode(200)
-  @member
+  @SignedIn(INVOICE_ROLES.enterprise)
   @ApiOperation({
     summary:
-      'The acting enterprise reimburses the invoice: exactly once, ever, across all enterprises',
+      'The signed-in enterprise reimburses the invoice: exactly once, ever, across all enterprises',
   })
-  reimburse(@ActingMember() org: string, @Param('number') number: string): Promise<InvoiceView> {
+  reimburse(
+    @CurrentAccount() { organisation: org }: Principal,
+    @Param('number') number: string,
+  ): Promise<InvoiceView> {
     return this.transition(org, 'reimburse', number, {});
   }
 
   @Post('invoices/:number/freeze')
   @HttpCode(200)
-  @member
+  @SignedIn(INVOICE_ROLES.taxBureau)
   @ApiOperation({ summary: 'The tax bureau freezes a suspicious invoice' })
   freeze(
-    @ActingMember() org: string,
+    @CurrentAccount() { organisation: org }: Principal,
     @Param('number') number: string,
     @Body() body: ReasonDto,
   ): Promise<InvoiceView> {
@@ -230,30 +241,37 @@ export class InvoicesHttpController {
 
   @Post('invoices/:number/unfreeze')
   @HttpCode(200)
-  @member
+  @SignedIn(INVOICE_ROLES.taxBureau)
   @ApiOperation({ summary: 'The tax bureau lifts a freeze' })
   unfreeze(
-    @ActingMember() org: string,
+    @CurrentAccount() { organisation: org }: Principal,
     @Param('number') number: string,
     @Body() body: ReasonDto,
   ): Promise<InvoiceView> {
     return this.transition(org, 'unfreeze', number, { reason: body.reason });
   }
 
-  @Get('wallets/:buyerId')
-  @ApiOperation({ summary: "A buyer's wallet: the invoices it claimed" })
+  @Get('wallet')
+  @SignedIn(INVOICE_ROLES.buyer)
+  @ApiOperation({ summary: "The signed-in buyer's wallet: the invoices it claimed" })
   async wallet(
-    @Param('buyerId') buyerId: string,
+    @CurrentAccount() account: Principal,
     @Query('limit') limit?: string,
   ): Promise<{ items: InvoiceView[] }> {
-    return { items: await this.readModel.many('claimed_buyer_id = $1', [buyerId], limitOf(limit)) };
+    return {
+      items: await this.readModel.many(
+        'claimed_buyer_id = $1',
+        [buyerIdOf(account)],
+        limitOf(limit),
+      ),
+    };
   }
 
   @Get('reimbursements')
-  @member
-  @ApiOperation({ summary: "The acting enterprise's reimbursement ledger" })
+  @SignedIn(INVOICE_ROLES.enterprise)
+  @ApiOperation({ summary: "The signed-in enterprise's reimbursement ledger" })
   async ledger(
-    @ActingMember() org: string,
+    @CurrentAccount() { organisation: org }: Principal,
     @Query('limit') limit?: string,
   ): Promise<{ items: InvoiceView[] }> {
     this.chain.member(org);
@@ -261,6 +279,7 @@ export class InvoicesHttpController {
   }
 
   @Get('supervision/totals')
+  @SignedIn(INVOICE_ROLES.taxBureau)
   @ApiOperation({
     summary:
       'Tax bureau: totals per merchant, industry, region or day (CST); credit notes subtract',
@@ -281,6 +300,7 @@ export class InvoicesHttpController {
   }
 
   @Get('supervision/anomalies')
+  @SignedIn(INVOICE_ROLES.taxBureau)
   @ApiOperation({
     summary: 'Tax bureau: repeated reimbursement attempts, large credit notes, bursts',
   })

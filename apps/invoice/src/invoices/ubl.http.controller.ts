@@ -1,13 +1,15 @@
 /**
  * EN 16931 in and out: `POST /invoices/import` takes a UBL 2.1 Invoice, validates it with the
- * official rules and issues it on chain for the acting merchant; `GET /invoices/:number/ubl`
+ * official rules and issues it on chain for the signed-in merchant; `GET /invoices/:number/ubl`
  * exports any issued invoice (or credit note) as UBL that passes the same rules.
  */
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  ActingMember,
+  CurrentAccount,
+  type Principal,
+  SignedIn,
   DomainError,
   type ProblemExtensions,
   ValidationFailedError,
@@ -23,6 +25,7 @@ import {
 import { NoSuchInvoiceError } from '../errors';
 import { type InvoiceView, InvoiceReadModel } from '../read-model/invoice-read-model';
 import { IssueInvoiceCommand } from './commands';
+import { INVOICE_ROLES } from './roles';
 
 const MAX_XML_BYTES = 1024 * 1024;
 
@@ -126,13 +129,14 @@ export class UblHttpController {
 
   @Post('import')
   @HttpCode(201)
+  @SignedIn(INVOICE_ROLES.merchant)
   @ApiOperation({
-    summary: 'Import a UBL 2.1 Invoice (EN 16931) and issue it on chain for the acting merchant',
+    summary: 'Import a UBL 2.1 Invoice (EN 16931) and issue it on chain for the signed-in merchant',
     description:
       'Body: application/xml. Query: merchant (the registered tax id that issues), paymentId (else the document’s BT-83).',
   })
   async import(
-    @ActingMember() org: string,
+    @CurrentAccount() { organisation: org }: Principal,
     @Req() req: Request,
     @Query('merchant') merchant?: string,
     @Query('paymentId') paymentId?: string,

@@ -34,6 +34,8 @@ const schema = z.object({
     .max(100, 'must be an integer from 1 to 100')
     .default(10),
   TRELLIS_DATA_DIR: z.string().min(1, 'must not be empty').default('.trellis'),
+  /** Who may sign in: docs/adr/0017-sign-in.md (unset: no accounts are added or changed). */
+  TRELLIS_ACCOUNTS_FILE: z.string().min(1, 'must not be empty').optional(),
 });
 
 export type AppConfig = z.infer<typeof schema>;

@@ -5,6 +5,7 @@ import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
 import type { AppConfig } from '../config';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { CreateProjectionCheckpoint1763600000000 } from './migrations/1763600000000-create-projection-checkpoint';
+import { CreateAccounts1764200000000 } from './migrations/1764200000000-create-accounts';
 import { ProjectionCheckpoint } from './projection-checkpoint.entity';
 import { ProjectionCheckpoints } from './projection-checkpoints';
 
@@ -14,6 +15,7 @@ export type MigrationClass = new () => object;
 /** Migrations of the kernel's own tables, run before any vertical's. */
 export const KERNEL_MIGRATIONS: readonly MigrationClass[] = [
   CreateProjectionCheckpoint1763600000000,
+  CreateAccounts1764200000000,
 ];
 
 export interface DatabaseModuleOptions {

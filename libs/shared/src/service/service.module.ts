@@ -1,6 +1,7 @@
 import { type DynamicModule, Logger, Module, type BeforeApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE, RouterModule } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
+import { AccountsModule } from '../accounts';
 import { type AppConfig, ConfigModule } from '../config';
 import { DatabaseModule } from '../database';
 import { ProblemDetailsFilter, createValidationPipe } from '../errors';
@@ -42,6 +43,7 @@ export class ServiceModule implements BeforeApplicationShutdown {
           service,
           migrations: verticals.flatMap((v) => v.migrations),
         }),
+        AccountsModule,
         ...verticals.map((v) => v.module),
         RouterModule.register(verticals.map((v) => ({ path: v.name, module: v.module }))),
       ],

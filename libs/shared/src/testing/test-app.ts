@@ -26,6 +26,8 @@ export async function createTestApp(options: {
   readonly verticals: readonly VerticalDescriptor[];
   readonly service?: string;
   readonly db?: TestDatabase;
+  /** More environment for the service's configuration, e.g. TRELLIS_ACCOUNTS_FILE. */
+  readonly config?: Readonly<Record<string, string>>;
 }): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase());
   const logs: Record<string, unknown>[] = [];
@@ -40,7 +42,7 @@ export async function createTestApp(options: {
   const app = await createServiceApp({
     title: 'test',
     service: options.service ?? 'test',
-    config: testConfig({ DATABASE_URL: db.url }),
+    config: testConfig({ ...options.config, DATABASE_URL: db.url }),
     verticals: options.verticals,
     logDestination,
   });
