@@ -79,6 +79,12 @@ export class InvoicesHttpController {
     return this.commands.execute(new RegisterMerchantCommand(account.organisation, body));
   }
 
+  @Get('organisations')
+  @ApiOperation({ summary: "The consortium's organisations (id and name), from its genesis" })
+  organisations(): { id: string; name: string }[] {
+    return [...this.chain.consortium.orgNames].map(([id, name]) => ({ id, name }));
+  }
+
   @Get('merchants')
   @ApiOperation({ summary: 'Registered merchants' })
   merchants(): Promise<Record<string, unknown>[]> {

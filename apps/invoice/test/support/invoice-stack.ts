@@ -10,8 +10,10 @@ import { join, resolve } from 'node:path';
 import {
   type LocalConsortium,
   type ServiceOnConsortium,
+  type TestAccount,
   startConsortium,
   startServiceOnConsortium,
+  writeTestAccounts,
 } from '@trellis/shared/testing';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -45,17 +47,34 @@ export function invoiceEnv(
 export type InvoiceStack = ServiceOnConsortium;
 
 /**
+ * Who may sign in to the stack's service (password: TEST_PASSWORD of @trellis/shared/testing,
+ * "test password, not a secret"): one account per role, as `npm start` seeds them.
+ */
+export const INVOICE_TEST_ACCOUNTS: readonly TestAccount[] = [
+  { username: 'tax-officer', organisation: 'tax-bureau', roles: ['tax-bureau'] },
+  { username: 'merchant', organisation: 'manufacturer', roles: ['merchant'] },
+  { username: 'buyer', organisation: 'bank', roles: ['buyer'], subject: 'wallet:zhang' },
+  { username: 'finance', organisation: 'bank', roles: ['enterprise'] },
+  // a second enterprise, for a reimbursement that must be refused
+  { username: 'bureau-finance', organisation: 'tax-bureau', roles: ['enterprise'] },
+];
+
+/**
  * The consortium plus the e-invoice service as a process on a fresh database (DATABASE_URL's
  * server when set, else PGlite in the service's data directory).
  */
 export async function startInvoiceStack(
-  options: { portalUrl?: string } = {},
+  options: { portalUrl?: string; accounts?: readonly TestAccount[] } = {},
 ): Promise<InvoiceStack> {
   const consortium = await startInvoiceConsortium();
+  const accounts = await writeTestAccounts(
+    options.accounts ?? INVOICE_TEST_ACCOUNTS,
+    consortium.dir,
+  );
   return startServiceOnConsortium({
     consortium,
     main: SERVICE_MAIN,
     name: 'invoice',
-    env: invoiceEnv(consortium, options.portalUrl),
+    env: { ...invoiceEnv(consortium, options.portalUrl), TRELLIS_ACCOUNTS_FILE: accounts },
   });
 }
