@@ -13,6 +13,9 @@ import {
   consortiumDir,
   initConsortiumOnce,
   issueRoleMembersOnce,
+  seedDemoAccountsOnce,
+  accountsFiles,
+  demoPasswordLines,
   portalBuildIsStale,
   stackServices,
 } from './stack';
@@ -65,6 +68,11 @@ async function main(): Promise<number> {
     say(`trellis: generated the local consortium in ${consortiumDir(dataDir)}`);
   }
   await issueRoleMembersOnce(options, join(logDir, 'init.log'));
+  if (await seedDemoAccountsOnce(dataDir)) {
+    say(
+      `trellis: seeded the demo accounts; their passwords are in ${accountsFiles(dataDir).passwords}`,
+    );
+  }
 
   if (portalBuildIsStale()) {
     say('trellis: building the portal (first start, or its sources changed)…');
@@ -126,6 +134,13 @@ async function main(): Promise<number> {
     say(`  OpenAPI documentation           ${api}/api/docs`);
     say(`  Portal                          http://${host}:${portalPort}/`);
     say(`  Logs                            ${logDir}`);
+    const demo = await demoPasswordLines(dataDir);
+    if (demo.length > 0) {
+      say(
+        `  Demo sign-in (username, password, organisation; ${accountsFiles(dataDir).passwords}):`,
+      );
+      for (const line of demo) say(`    ${line}`);
+    }
     say('Press Ctrl-C to stop.');
   }
   return Promise.race([stopped, crashed]);

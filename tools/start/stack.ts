@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -111,6 +112,67 @@ export async function issueRoleMembersOnce(options: StackOptions, log: string): 
   return issued;
 }
 
+/**
+ * The seeded demo accounts of the local consortium (one per role of the e-invoice pages), each
+ * with a password generated at the first start. Real deployments list their own people in an
+ * accounts file (`npm run accounts`); nothing here is used outside `npm start`.
+ */
+export const DEMO_ACCOUNTS = [
+  { username: 'tax-officer', organisation: 'tax-bureau', roles: ['tax-bureau'] },
+  { username: 'merchant', organisation: 'manufacturer', roles: ['merchant'] },
+  { username: 'buyer', organisation: 'bank', roles: ['buyer'], subject: 'E-0001' },
+  { username: 'finance', organisation: 'bank', roles: ['enterprise'] },
+] as const;
+
+/** The accounts file the API server reads, and where the demo passwords are kept for people. */
+export function accountsFiles(dataDir: string): { accounts: string; passwords: string } {
+  return {
+    accounts: join(dataDir, 'accounts.json'),
+    passwords: join(dataDir, 'demo-passwords.txt'),
+  };
+}
+
+/**
+ * At the first start, writes the demo accounts (scrypt hashes) and their generated passwords
+ * (readable by the owner only). Returns true when it wrote them.
+ */
+export async function seedDemoAccountsOnce(dataDir: string): Promise<boolean> {
+  const files = accountsFiles(dataDir);
+  if (existsSync(files.accounts)) return false;
+  // Loaded here only: the kernel is heavy, and later starts do not need it.
+  const { formatAccountsFile, hashPassword } = await import('@trellis/shared');
+  const seeded = await Promise.all(
+    DEMO_ACCOUNTS.map(async (a) => {
+      const password = randomBytes(12).toString('base64url');
+      return {
+        password,
+        entry: { ...a, roles: [...a.roles], passwordHash: await hashPassword(password) },
+      };
+    }),
+  );
+  const lines = seeded.map(
+    ({ entry, password }) =>
+      `${entry.username.padEnd(12)} ${password}   ${entry.organisation} (${entry.roles.join(', ')})`,
+  );
+  await writeFile(
+    files.passwords,
+    `# Demo sign-in of the local consortium (npm start). Username, password, organisation (roles).\n${lines.join('\n')}\n`,
+    { mode: 0o600 },
+  );
+  await writeFile(files.accounts, formatAccountsFile(seeded.map((s) => s.entry)), { mode: 0o600 });
+  return true;
+}
+
+/** The demo accounts' lines of demo-passwords.txt, for the start banner. */
+export async function demoPasswordLines(dataDir: string): Promise<string[]> {
+  try {
+    const text = await readFile(accountsFiles(dataDir).passwords, 'utf8');
+    return text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  } catch {
+    return [];
+  }
+}
+
 /** The validators' API base URLs. */
 export function nodeApiUrls(options: StackOptions): string[] {
   return LOCAL_ORGS.map((_, i) => `http://${options.host}:${options.nodeBasePort + 101 + i}`);
@@ -152,6 +214,8 @@ export function stackServices(options: StackOptions): ServiceSpec[] {
         TRELLIS_CHAIN_NODES: nodeApiUrls(options).join(','),
         TRELLIS_CONSORTIUM_DIR: consortiumDir(options.dataDir),
         TRELLIS_PORTAL_URL: `http://${options.host}:${options.portalPort}`,
+        // Who may sign in: the seeded demo accounts (seedDemoAccountsOnce).
+        TRELLIS_ACCOUNTS_FILE: accountsFiles(options.dataDir).accounts,
       },
       readyUrl: `${api}/api/ready`,
     },

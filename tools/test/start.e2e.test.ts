@@ -173,6 +173,34 @@ describe('npm start', () => {
       expect.objectContaining({ depositor: 'bank', title: 'npm start' }),
     ]);
 
+    // Sign-in with a seeded demo account, through the portal's /api proxy as a browser does:
+    // the banner shows the generated password, the session cookie passes both ways.
+    const passwords = await readFile(join(dataDir, 'demo-passwords.txt'), 'utf8');
+    const taxOfficer = /^tax-officer\s+(\S+)\s+tax-bureau \(tax-bureau\)$/m.exec(passwords);
+    expect(taxOfficer).not.toBeNull();
+    expect(stack.output).toContain(taxOfficer![0].replace(/^tax-officer\s+/, ''));
+    expect(await readFile(join(dataDir, 'accounts.json'), 'utf8')).not.toContain(taxOfficer![1]);
+    const wrong = await fetch(`${portal}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'tax-officer', password: 'not the password' }),
+    });
+    expect(wrong.status).toBe(401);
+    const signedIn = await fetch(`${portal}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'tax-officer', password: taxOfficer![1] }),
+    });
+    expect(signedIn.status).toBe(201);
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    expect(cookie).toMatch(/^trellis_session=[A-Za-z0-9_-]{43}$/);
+    expect((await fetch(`${portal}/api/invoice/supervision/anomalies`)).status).toBe(401);
+    const anomalies = await fetch(`${portal}/api/invoice/supervision/anomalies`, {
+      headers: { cookie },
+    });
+    expect(anomalies.status).toBe(200);
+    expect(await anomalies.json()).toEqual([]);
+
     await ctrlC(stack);
     expect(await processesWithMarker(marker)).toEqual([]);
     // The API server shut down gracefully (closing its database), not by SIGKILL.
