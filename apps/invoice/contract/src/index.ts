@@ -1,5 +1,5 @@
 import { defineContract } from '@trellis/chain-core';
-import { claim, creditNote, freeze, issue, reimburse, unfreeze } from './invoice';
+import { claim, creditNote, freeze, issue, issueBatch, reimburse, unfreeze } from './invoice';
 import { TAX_BUREAU_ROLE, registerMerchant } from './merchant';
 
 /**
@@ -11,7 +11,7 @@ import { TAX_BUREAU_ROLE, registerMerchant } from './merchant';
 export const invoiceContract = defineContract({
   name: 'invoice',
   version: 2,
-  methods: { registerMerchant, issue, claim, reimburse, creditNote, freeze, unfreeze },
+  methods: { registerMerchant, issue, issueBatch, claim, reimburse, creditNote, freeze, unfreeze },
   access: {
     registerMerchant: [TAX_BUREAU_ROLE],
     freeze: [TAX_BUREAU_ROLE],
@@ -21,7 +21,7 @@ export const invoiceContract = defineContract({
 
 export { TaxInputError, invoiceTotals, taxLine } from './tax';
 export type { InvoiceTotals, TaxLine, TaxedLine } from './tax';
-export { MAX_LINES, readInvoice } from './invoice';
+export { MAX_BATCH, MAX_LINES, readInvoice } from './invoice';
 export type { InvoiceKind, InvoiceLineRecord, InvoiceRecord, InvoiceStatus } from './invoice';
 export {
   TAX_BUREAU_ROLE,

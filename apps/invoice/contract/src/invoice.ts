@@ -234,6 +234,30 @@ export function issue(ctx: ContractContext, args: unknown): void {
   ctx.emit({ type: 'invoice.issued', data: eventData(record, ctx) });
 }
 
+/** Most invoices in one `issueBatch` (the transaction's args stay under chain-core's 64 KiB). */
+export const MAX_BATCH = 100;
+
+/**
+ * Several invoices in one transaction, each exactly as `issue` would issue it, in order (so
+ * their numbers follow each other). All or nothing: one refused invoice refuses the whole
+ * transaction, its error naming the invoice's index. Emits one `invoice.issued` per invoice.
+ */
+export function issueBatch(ctx: ContractContext, args: unknown): void {
+  const m = map(args, 'args');
+  const invoices = m['invoices'];
+  if (!Array.isArray(invoices) || invoices.length === 0 || invoices.length > MAX_BATCH) {
+    throw invalid('args.invoices', `must be a list of 1..${MAX_BATCH} invoices`);
+  }
+  invoices.forEach((item: unknown, i) => {
+    try {
+      issue(ctx, item);
+    } catch (error) {
+      if (!(error instanceof ContractError)) throw error;
+      throw new ContractError(error.code, `invoices[${i}]: ${error.message}`);
+    }
+  });
+}
+
 function requireLive(record: InvoiceRecord, action: string): void {
   if (record.frozen)
     throw new ContractError(

@@ -205,6 +205,47 @@ describe('invoice contract', () => {
     );
   });
 
+  it('issueBatch_issuesEachInOrder_allOrNothing', () => {
+    const c = withMerchants();
+    const first = numberOf(c.call('manufacturer', 'issue', issueArgs('pay-b0')));
+    const events = c.call('manufacturer', 'issueBatch', {
+      invoices: [issueArgs('pay-b1'), issueArgs('pay-b2'), issueArgs('pay-b3')],
+    });
+    expect(events.map((e) => e.type)).toEqual([
+      'invoice.issued',
+      'invoice.issued',
+      'invoice.issued',
+    ]);
+    const numbers = events.map((e) => (e.data as { number: string }).number);
+    // consecutive numbers, right after the single issue, each priced as `issue` prices it
+    expect(numbers.map((n) => BigInt(n) - BigInt(first))).toEqual([1n, 2n, 3n]);
+    expect(numbers.map((n) => c.invoice(n).paymentId)).toEqual(['pay-b1', 'pay-b2', 'pay-b3']);
+    expect(c.invoice(numbers[0]!).grossMinor).toBe(c.invoice(first).grossMinor);
+    // one refused invoice refuses the whole batch and names its index; nothing is written
+    expect(
+      c.refused(() =>
+        c.call('manufacturer', 'issueBatch', {
+          invoices: [issueArgs('pay-b4'), issueArgs('pay-b4')],
+        }),
+      ),
+    ).toBe('payment-already-invoiced');
+    expect(() =>
+      c.call('manufacturer', 'issueBatch', {
+        invoices: [issueArgs('pay-b5'), issueArgs('pay-b1')],
+      }),
+    ).toThrow(/^invoices\[1\]: payment pay-b1 already has/);
+    const next = numberOf(c.call('manufacturer', 'issue', issueArgs('pay-b4')));
+    expect(BigInt(next) - BigInt(first)).toBe(4n); // no number was spent by the refused batches
+    for (const invoices of [[], 'x', Array.from({ length: 101 }, (_, i) => issueArgs(`p${i}`))]) {
+      expect(c.refused(() => c.call('manufacturer', 'issueBatch', { invoices }))).toBe(
+        'invalid-args',
+      );
+    }
+    expect(c.refused(() => c.call('bank', 'issueBatch', { invoices: [issueArgs('pay-b6')] }))).toBe(
+      'not-the-merchant',
+    );
+  });
+
   it('issue_onePaymentOneInvoice_unlessASplitIsDeclared', () => {
     const c = withMerchants();
     c.call('manufacturer', 'issue', issueArgs('pay-split', { paymentSplit: 3n }));

@@ -88,6 +88,105 @@ async function insertInvoice(m: EntityManager, d: Data, e: ChainEvent): Promise<
   );
 }
 
+/**
+ * A run of consecutive `invoice.issued` events of one block, in three statements whatever its
+ * length: the invoices, their history, then the burst rule once per merchant. All of a block's
+ * invoices carry the block's time, so the window count after the run, less the run's own
+ * invoices of that merchant, is the count before it; the invoice that crosses the threshold is
+ * flagged, as if counted one by one.
+ */
+async function applyIssued(
+  m: EntityManager,
+  events: readonly ChainEvent[],
+  block: ChainBlock,
+): Promise<void> {
+  const rows = events.map((e, i) => {
+    const d = e.data as Data;
+    const buyer = d['buyer'] as Data;
+    return {
+      i,
+      number: s(d, 'number'),
+      kind: s(d, 'kind'),
+      merchant_tax_id: s(d, 'merchantTaxId'),
+      merchant_org: s(d, 'merchantOrg'),
+      buyer_name: s(buyer, 'name'),
+      buyer_tax_id: orNull(buyer['taxId']),
+      buyer_id: orNull(buyer['id']),
+      payment_id: orNull(d['paymentId']),
+      currency: s(d, 'currency'),
+      lines: d['lines'],
+      net_minor: s(d, 'netMinor'),
+      tax_minor: s(d, 'taxMinor'),
+      gross_minor: s(d, 'grossMinor'),
+      original: orNull(d['original']),
+      reason: orNull(d['reason']),
+      status: s(d, 'status'),
+      credited_minor: s(d, 'creditedMinor'),
+      frozen: d['frozen'] === true,
+      issued_height: s(d, 'height'),
+      issued_time_ms: s(d, 'timeMs'),
+      tx_id: e.txId,
+      // invoice_history
+      type: e.type,
+      org: s(d, 'merchantOrg'),
+      height: block.height.toString(),
+      time_ms: block.timestampMs.toString(),
+      data: e.data,
+    };
+  });
+  const json = JSON.stringify(rows);
+  await m.query(
+    `INSERT INTO invoice (number, kind, merchant_tax_id, merchant_org, buyer_name, buyer_tax_id,
+       buyer_id, payment_id, currency, lines, net_minor, tax_minor, gross_minor, original, reason,
+       status, credited_minor, frozen, issued_height, issued_time_ms, tx_id)
+     SELECT number, kind, merchant_tax_id, merchant_org, buyer_name, buyer_tax_id, buyer_id,
+       payment_id, currency, lines, net_minor, tax_minor, gross_minor, original, reason, status,
+       credited_minor, frozen, issued_height, issued_time_ms, tx_id
+     FROM jsonb_to_recordset($1::jsonb) AS x(number text, kind text, merchant_tax_id text,
+       merchant_org text, buyer_name text, buyer_tax_id text, buyer_id text, payment_id text,
+       currency text, lines jsonb, net_minor bigint, tax_minor bigint, gross_minor bigint,
+       original text, reason text, status text, credited_minor bigint, frozen boolean,
+       issued_height bigint, issued_time_ms bigint, tx_id text)`,
+    [json],
+  );
+  await m.query(
+    `INSERT INTO invoice_history (number, type, org, tx_id, height, time_ms, data)
+     SELECT number, type, org, tx_id, height, time_ms, data
+     FROM jsonb_to_recordset($1::jsonb) AS x(i int, number text, type text, org text,
+       tx_id text, height bigint, time_ms bigint, data jsonb)
+     ORDER BY i`,
+    [json],
+  );
+  const byMerchant = new Map<string, (typeof rows)[number][]>();
+  for (const row of rows) {
+    const list = byMerchant.get(row.merchant_tax_id) ?? [];
+    list.push(row);
+    byMerchant.set(row.merchant_tax_id, list);
+  }
+  for (const [merchant, mine] of byMerchant) {
+    const timeMs = BigInt(mine[mine.length - 1]!.issued_time_ms);
+    const [{ n }] = (await m.query(
+      "SELECT count(*)::int AS n FROM invoice WHERE merchant_tax_id = $1 AND kind = 'invoice' AND issued_time_ms > $2",
+      [merchant, (timeMs - ANOMALY_RULES.burstWindowMs).toString()],
+    )) as [{ n: number }];
+    const before = n - mine.length;
+    const crossing = ANOMALY_RULES.burstCount + 1 - before; // 1-based position in this run
+    if (crossing < 1 || crossing > mine.length) continue;
+    const row = mine[crossing - 1]!;
+    await m.query(
+      'INSERT INTO invoice_anomaly (kind, number, merchant_tax_id, detail, height, time_ms) VALUES ($1,$2,$3,$4,$5,$6)',
+      [
+        'burst',
+        row.number,
+        merchant,
+        `more than ${ANOMALY_RULES.burstCount} invoices within ${ANOMALY_RULES.burstWindowMs / 1000n} s`,
+        block.height.toString(),
+        row.issued_time_ms,
+      ],
+    );
+  }
+}
+
 async function applyEvent(m: EntityManager, e: ChainEvent, block: ChainBlock): Promise<void> {
   const d = e.data as Data;
   switch (e.type) {
@@ -106,29 +205,9 @@ async function applyEvent(m: EntityManager, e: ChainEvent, block: ChainBlock): P
         ],
       );
       return;
-    case 'invoice.issued': {
-      await insertInvoice(m, d, e);
-      await history(m, s(d, 'number'), e, block, s(d, 'merchantOrg'));
-      const since = BigInt(s(d, 'timeMs')) - ANOMALY_RULES.burstWindowMs;
-      const [{ n }] = (await m.query(
-        "SELECT count(*)::int AS n FROM invoice WHERE merchant_tax_id = $1 AND kind = 'invoice' AND issued_time_ms > $2",
-        [s(d, 'merchantTaxId'), since.toString()],
-      )) as [{ n: number }];
-      if (n === ANOMALY_RULES.burstCount + 1) {
-        await m.query(
-          'INSERT INTO invoice_anomaly (kind, number, merchant_tax_id, detail, height, time_ms) VALUES ($1,$2,$3,$4,$5,$6)',
-          [
-            'burst',
-            s(d, 'number'),
-            s(d, 'merchantTaxId'),
-            `more than ${ANOMALY_RULES.burstCount} invoices within ${ANOMALY_RULES.burstWindowMs / 1000n} s`,
-            block.height.toString(),
-            s(d, 'timeMs'),
-          ],
-        );
-      }
+    case 'invoice.issued':
+      await applyIssued(m, [e], block);
       return;
-    }
     case 'invoice.credited': {
       await insertInvoice(m, d, e);
       const original = s(d, 'original');
@@ -201,7 +280,18 @@ export class InvoiceProjection implements OnApplicationBootstrap, OnApplicationS
       nodes: this.chain.gateway.nodes,
       filter: { contracts: [CONTRACT], types: ['invoice.*'] },
       apply: async (manager, block) => {
-        for (const event of block.events) await applyEvent(manager, event, block);
+        // Runs of issued invoices go in bulk; every other event in order between them.
+        let run: ChainEvent[] = [];
+        for (const event of block.events) {
+          if (event.type === 'invoice.issued') {
+            run.push(event);
+            continue;
+          }
+          if (run.length > 0) await applyIssued(manager, run, block);
+          run = [];
+          await applyEvent(manager, event, block);
+        }
+        if (run.length > 0) await applyIssued(manager, run, block);
       },
       checkpoints: this.checkpoints,
     });

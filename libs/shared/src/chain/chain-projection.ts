@@ -70,6 +70,10 @@ export class ChainProjection {
   /** Resolves when stop() is called during the current activity. */
   #stopped: Promise<'stop'> = new Promise(() => undefined);
   #applied = 0;
+  /** The highest block this instance committed, -1 before any; a lower bound of `height()`. */
+  #committedHeight = -1n;
+  /** Callers of `reached` waiting for a height this instance has not committed yet. */
+  #waiters: { height: bigint; resolve: () => void }[] = [];
 
   constructor(options: ChainProjectionOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -113,6 +117,27 @@ export class ChainProjection {
   /** Blocks this instance has applied (committed) since it was made. */
   get appliedBlocks(): number {
     return this.#applied;
+  }
+
+  /**
+   * Resolves as soon as this instance commits block `height` or a later one (at once if it has),
+   * without asking the database; `height()` tells what other instances applied.
+   */
+  reached(height: bigint): Promise<void> {
+    if (this.#committedHeight >= height) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ height, resolve }));
+  }
+
+  /** Records a committed height and wakes the `reached` waits it satisfies. */
+  #notify(height: bigint): void {
+    if (height > this.#committedHeight) this.#committedHeight = height;
+    if (this.#waiters.length === 0) return;
+    const still: { height: bigint; resolve: () => void }[] = [];
+    for (const w of this.#waiters) {
+      if (w.height <= height) w.resolve();
+      else still.push(w);
+    }
+    this.#waiters = still;
   }
 
   /** The checkpoint: the last applied height, -1 before any. */
@@ -227,7 +252,10 @@ export class ChainProjection {
         await checkpoints.save(manager, this.name, block.height);
         return 'applied';
       });
-      if (outcome === 'applied') this.#applied += 1;
+      if (outcome === 'applied') {
+        this.#applied += 1;
+        this.#notify(block.height);
+      }
       return outcome;
     } catch (error) {
       throw new ChainError(
