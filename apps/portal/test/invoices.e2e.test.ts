@@ -1,17 +1,22 @@
 // End-to-end test of the e-invoice pages against the real stack: four validator processes, the
 // e-invoice service on a fresh PostgreSQL database when DATABASE_URL is set (apps/invoice's test
 // stack, run as a child process), and `next start` of the built portal, driven in Debian's
-// Chromium. Nothing is mocked: every action in the pages is a transaction committed on the chain.
+// Chromium. Nothing is mocked: every sign-in is the service's, every action in the pages is a
+// transaction committed on the chain.
 //
-// The story: the tax bureau registers a merchant → the manufacturer issues an invoice for it →
-// a buyer claims it → the bank reimburses it → the tax bureau's second reimbursement is refused
-// → the dashboard shows the amount, the duplicate-reimbursement anomaly, and the drill-down.
+// The story, each step signed in through the page as the account whose role it needs: the tax
+// officer registers a merchant → the manufacturer's merchant issues an invoice for it to buyer
+// wallet:zhang → that buyer claims it → the bank's finance reimburses it → the tax bureau's own
+// finance is refused a second reimbursement → the dashboard shows the amount, the
+// duplicate-reimbursement anomaly, and the drill-down.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
+  ApiError,
+  InvoiceInputError,
   formatPercent,
   formatYuan,
   isUscc,
@@ -19,6 +24,7 @@ import {
   parsePercent,
   parseQuantity,
   parseYuan,
+  signInErrorText,
 } from '../app/_lib/invoice-api';
 import { type StackProcess, startStackProcess } from './support/stack-process';
 import {
@@ -40,7 +46,23 @@ function uscc(body17: string): string {
 }
 
 const SHOP = uscc('91440300MA5F0XHQP');
-const WALLET = 'wallet:li-lei';
+
+// The accounts of apps/invoice's test stack (INVOICE_TEST_ACCOUNTS there; the portal may import
+// nothing of ours, so they are named here), all with the test password.
+const PASSWORD = 'test password, not a secret';
+const ACCOUNTS = {
+  'tax-officer': 'Signed in as tax-officer — Tax Bureau (tax-bureau)',
+  merchant: 'Signed in as merchant — Manufacturer (merchant)',
+  buyer: 'Signed in as buyer — Commercial Bank (buyer)',
+  finance: 'Signed in as finance — Commercial Bank (enterprise)',
+  'bureau-finance': 'Signed in as bureau-finance — Tax Bureau (enterprise)',
+} as const;
+type Username = keyof typeof ACCOUNTS;
+/** The buyer account's buyer id (its subject): invoices issued to it are claimed into it. */
+const WALLET = 'wallet:zhang';
+/** Another buyer's id: the second invoice is issued to it. */
+const OTHER_WALLET = 'wallet:li-lei';
+const SESSION_COOKIE = 'trellis_session';
 
 // The first invoice: 2 × ¥1,250.50 at 13 % and 3 × ¥99.99 at 6 %. Worked out by hand:
 //   line 1 net 250100, tax 250100 × 0.13 = 32513 (exact)
@@ -96,10 +118,38 @@ describe('e-invoice pages on the real stack', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  async function actAs(org: string): Promise<void> {
-    await page.getByTestId('member-select').selectOption(org);
-    expect(await page.getByTestId('member-select').inputValue()).toBe(org);
+  /** The sign-in box has checked who is signed in: it shows the form or the account. */
+  async function signInSettled(): Promise<void> {
+    await page
+      .locator('[data-testid="signin-username"], [data-testid="signed-in-as"]')
+      .first()
+      .waitFor({ timeout: 60_000 });
   }
+
+  /** Signs in through the page's form as `username` (ending any other session first). */
+  async function signInAs(username: Username): Promise<void> {
+    await signInSettled();
+    const signedIn = page.getByTestId('signed-in-as');
+    if (
+      (await signedIn.count()) > 0 &&
+      (await signedIn.innerText()).trim() === ACCOUNTS[username]
+    ) {
+      return;
+    }
+    if ((await page.getByTestId('signin-username').count()) === 0) {
+      // Signed in as someone who may use this desk: sign out to sign in as `username`.
+      await page.getByTestId('sign-out').click();
+    }
+    await page.getByTestId('signin-username').fill(username);
+    await page.getByTestId('signin-password').fill(PASSWORD);
+    await page.getByTestId('signin-submit').click();
+    await signedIn.filter({ hasText: `Signed in as ${username} ` }).waitFor({ timeout: 60_000 });
+    expect((await signedIn.innerText()).trim()).toBe(ACCOUNTS[username]);
+  }
+
+  /** The session cookie as the browser holds it, if any. */
+  const sessionCookie = async () =>
+    (await browser!.cookies(`${portalUrl}/api/sessions`)).find((c) => c.name === SESSION_COOKIE);
 
   /** A full-page screenshot in the temp folder, for people reviewing the pages. */
   const shot = (name: string) =>
@@ -114,7 +164,7 @@ describe('e-invoice pages on the real stack', () => {
     return (await el.innerText()).trim();
   };
 
-  it('hub and landing page: the e-invoice portal is linked, and says sign-in is coming', async () => {
+  it('hub and landing page: the e-invoice portal is linked, and each desk asks for sign-in', async () => {
     await page.goto(`${portalUrl}/`);
     const card = page.locator('ul.portals > li').filter({ hasText: 'Tax bureau & merchants' });
     expect(
@@ -124,11 +174,13 @@ describe('e-invoice pages on the real stack', () => {
 
     await page.goto(`${portalUrl}/invoices`);
     expect(await page.title()).toBe('E-invoices — Trellis');
-    expect(await text('sign-in-notice')).toContain('Sign-in is coming');
+    const notice = await text('sign-in-notice');
+    expect(notice).toMatch(/^Each desk asks you to sign in/);
+    expect(notice).not.toContain('coming');
     expect(
       await page.getByRole('navigation', { name: 'E-invoice roles' }).locator('a').allInnerTexts(),
     ).toEqual(['Merchant', 'Buyer & enterprise', 'Tax bureau']);
-    // A number that is on no chain: the drill-down says so.
+    // A number that is on no chain: the drill-down says so (no sign-in needed to look).
     await page.getByTestId('lookup-number').fill('26441000001999999999');
     await page.getByTestId('lookup-submit').click();
     await page.waitForURL(`${portalUrl}/invoices/26441000001999999999`);
@@ -137,30 +189,100 @@ describe('e-invoice pages on the real stack', () => {
     );
   }, 60_000);
 
-  it('tax bureau registers a merchant; a bad tax id and a non-bureau are refused', async () => {
+  it('sign-in: a wrong password shows the error and no desk; the session is an HttpOnly cookie', async () => {
     await page.goto(`${portalUrl}/invoices/bureau`);
-    expect(await page.getByTestId('member-select').inputValue()).toBe('tax-bureau');
-    expect(await text('sign-in-notice')).toMatch(/^Sign-in is coming\./);
+    await signInSettled();
+    expect(await page.getByTestId('signed-in-as').count()).toBe(0);
+    expect(await page.getByTestId('dashboard').count()).toBe(0);
+    expect(await text('signin-hint')).toContain('tax-bureau role');
+    // The browser may fill the form from its password manager: the fields say what they are.
+    expect(await page.getByTestId('signin-username').getAttribute('autocomplete')).toBe('username');
+    expect(await page.getByTestId('signin-password').getAttribute('autocomplete')).toBe(
+      'current-password',
+    );
+    expect(await page.getByTestId('signin-password').getAttribute('type')).toBe('password');
+
+    await page.getByTestId('signin-username').fill('tax-officer');
+    await page.getByTestId('signin-password').fill('not the password');
+    await page.getByTestId('signin-submit').click();
+    expect(await text('signin-error')).toBe('Wrong username or password.');
+    expect(await page.getByTestId('signin-error').getAttribute('role')).toBe('alert');
+    expect(await page.getByTestId('signin-password').inputValue()).toBe('');
+    expect(await page.getByTestId('signed-in-as').count()).toBe(0);
+    expect(await page.getByTestId('dashboard').count()).toBe(0);
+    expect(await sessionCookie()).toBeUndefined();
+    // An unknown account reads the same: which of the two was wrong is not said.
+    await page.getByTestId('signin-username').fill('nobody-here');
+    await page.getByTestId('signin-password').fill(PASSWORD);
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('signin-password').and(page.locator(':enabled')).waitFor();
+    expect(await text('signin-error')).toBe('Wrong username or password.');
+
+    await signInAs('tax-officer');
+    await page.getByTestId('dashboard').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('signin-error').count()).toBe(0);
+
+    const cookie = await sessionCookie();
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api' });
+    expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Page scripts never see it: not on this page, nor on a page under /api where the cookie's
+    // path matches (only HttpOnly keeps it out of document.cookie there), nor in storage.
+    expect(await page.evaluate(() => document.cookie)).not.toContain(SESSION_COOKIE);
+    const storage = await page.evaluate(() =>
+      JSON.stringify({ ...window.localStorage, ...window.sessionStorage }),
+    );
+    expect(storage).not.toContain(cookie!.value);
+    await page.goto(`${portalUrl}${API}/read-model`);
+    expect(await page.evaluate(() => document.cookie)).not.toContain(SESSION_COOKIE);
+    expect(await page.evaluate(() => document.cookie)).not.toContain(cookie!.value);
+    // …while the browser does send it with the page's own requests.
+    const who = (await page.evaluate(async () => {
+      const res = await fetch('/api/sessions/current');
+      return { status: res.status, body: (await res.json()) as unknown };
+    })) as { status: number; body: unknown };
+    expect(who).toEqual({
+      status: 200,
+      body: {
+        account: {
+          username: 'tax-officer',
+          organisation: 'tax-bureau',
+          roles: ['tax-bureau'],
+          subject: null,
+        },
+      },
+    });
+  }, 120_000);
+
+  it('the tax officer registers a merchant for an organisation of the consortium; a bad tax id is refused', async () => {
+    await page.goto(`${portalUrl}/invoices/bureau`);
+    await signInAs('tax-officer');
+    // The organisations to choose from are the consortium's (GET /organisations).
+    expect(
+      await page.getByTestId('merchant-org').locator('option:enabled').allInnerTexts(),
+    ).toEqual([
+      'Tax Bureau (tax-bureau)',
+      'Commercial Bank (bank)',
+      'Internet Court (court)',
+      'Manufacturer (manufacturer)',
+    ]);
     await page
       .getByTestId('merchant-tax-id')
       .fill(SHOP.slice(0, 17) + (SHOP[17] === '0' ? '1' : '0'));
     await page.getByTestId('merchant-name').fill('Shenzhen Office Supplies');
     await page.getByTestId('merchant-industry').fill('retail');
     await page.getByTestId('merchant-region').fill('440305');
-    await page.getByTestId('merchant-org').selectOption('manufacturer');
     await page.getByTestId('merchant-submit').click();
     expect(await text('merchant-error')).toMatch(/valid check character \(bad-tax-id\)$/);
-
-    // The bank is not the tax bureau: the service refuses (the page checks nothing of roles).
-    await actAs('bank');
     await page.getByTestId('merchant-tax-id').fill(SHOP);
+    // No organisation chosen yet: the page asks for one.
     await page.getByTestId('merchant-submit').click();
     await page
       .getByTestId('merchant-error')
-      .filter({ hasText: 'not-tax-bureau' })
+      .filter({ hasText: '(no-organisation)' })
       .waitFor({ timeout: 60_000 });
 
-    await actAs('tax-bureau');
+    await page.getByTestId('merchant-org').selectOption('manufacturer');
+    expect(await text('merchant-submit')).toBe('Register as Tax Bureau');
     await page.getByTestId('merchant-submit').click();
     expect(await text('merchant-result')).toBe(
       `Registered Shenzhen Office Supplies (${SHOP}), issued for by Manufacturer.`,
@@ -176,16 +298,36 @@ describe('e-invoice pages on the real stack', () => {
     ]);
   }, 120_000);
 
-  it('the manufacturer issues an invoice with exact amounts, and a credit note never above the remainder', async () => {
+  it('the merchant issues an invoice to wallet:zhang with exact amounts, and a credit note never above the remainder', async () => {
     await page.goto(`${portalUrl}/invoices/merchant`);
-    await actAs('manufacturer');
+    // Still the tax officer: the merchant desk says which role it needs and shows nothing else.
+    expect(await text('role-required')).toBe(
+      'The merchant desk is for an account with the merchant role; tax-officer has the ' +
+        'tax-bureau role. Sign out, or sign in below as someone who has it.',
+    );
+    expect(await page.getByTestId('issue-submit').count()).toBe(0);
+    expect(await text('signin-submit')).toBe('Sign in as someone else');
+    await page.getByTestId('signin-username').fill('merchant');
+    await page.getByTestId('signin-password').fill(PASSWORD);
+    await page.getByTestId('signin-submit').click();
+    await page
+      .getByTestId('signed-in-as')
+      .filter({ hasText: 'Signed in as merchant ' })
+      .waitFor({ timeout: 60_000 });
+    expect(await text('signed-in-as')).toBe(ACCOUNTS.merchant);
+    expect(await page.getByTestId('role-required').count()).toBe(0);
+
     await page
       .locator(`[data-testid="issue-merchant"] option[value="${SHOP}"]`)
       .waitFor({ state: 'attached' });
+    // Only the merchants the signed-in organisation issues for.
+    expect(await page.getByTestId('issue-merchant').locator('option').count()).toBe(1);
     expect(await page.getByTestId('issue-merchant').inputValue()).toBe(SHOP);
+    expect(await text('issue-submit')).toBe('Issue as Manufacturer');
+    await page.getByTestId('no-invoices').waitFor();
     const pay = `pay-${Date.now()}`;
     await page.getByTestId('issue-payment-id').fill(pay);
-    await page.getByTestId('issue-buyer-name').fill('Li Lei');
+    await page.getByTestId('issue-buyer-name').fill('Zhang Wei');
     await page.getByTestId('issue-buyer-id').fill(WALLET);
     const lines = page.getByTestId('issue-line');
     await lines.nth(0).getByTestId('issue-line-description').fill('Office chair');
@@ -212,15 +354,18 @@ describe('e-invoice pages on the real stack', () => {
     ).trim();
     expect(number).toMatch(/^\d{20}$/);
     expect(result).toContain(`Issued invoice ${number} for ${FIRST_GROSS} in block`);
-    expect(result).toContain('Net ¥2,800.97, tax ¥343.13; buyer Li Lei (wallet wallet:li-lei).');
+    expect(result).toContain(`Net ¥2,800.97, tax ¥343.13; buyer Zhang Wei (wallet ${WALLET}).`);
 
-    // What the chain recorded, read back through the portal's /api forwarder: exact fen.
+    // What the chain recorded, read back through the portal's /api forwarder: exact fen, the
+    // signed-in account's organisation as the issuer, and the buyer's id.
     const stored = (await (
       await page.request.get(`${portalUrl}${API}/invoices/${number}`)
     ).json()) as {
       netMinor: string;
       taxMinor: string;
       grossMinor: string;
+      merchant: { taxId: string; org: string };
+      buyer: { id: string | null };
       lines: { unitPriceMinor: unknown; taxRateBasisPoints: unknown }[];
     };
     expect([stored.netMinor, stored.taxMinor, stored.grossMinor]).toEqual([
@@ -228,6 +373,8 @@ describe('e-invoice pages on the real stack', () => {
       '34313',
       '314410',
     ]);
+    expect(stored.merchant).toEqual({ taxId: SHOP, org: 'manufacturer' });
+    expect(stored.buyer.id).toBe(WALLET);
     expect(
       stored.lines.map((l) => [String(l.unitPriceMinor), String(l.taxRateBasisPoints)]),
     ).toEqual([
@@ -245,8 +392,10 @@ describe('e-invoice pages on the real stack', () => {
     await page.getByTestId('issue-submit').click();
     expect(await text('issue-error')).toMatch(/\(invoice-refused: payment-already-invoiced\)$/);
 
-    // A second invoice, then a credit note against it: above the remainder is refused.
+    // A second invoice, to another buyer, then a credit note against it: above the remainder
+    // is refused.
     await page.getByTestId('issue-payment-id').fill(`${pay}-b`);
+    await page.getByTestId('issue-buyer-id').fill(OTHER_WALLET);
     await lines.nth(0).getByTestId('issue-line-description').fill('Stapler box');
     await lines.nth(0).getByTestId('issue-line-quantity').fill('1');
     await lines.nth(0).getByTestId('issue-line-price').fill('100');
@@ -281,11 +430,27 @@ describe('e-invoice pages on the real stack', () => {
     await shot('merchant');
   }, 180_000);
 
-  it('a buyer claims the invoice into a wallet; the bank reimburses it; a second reimbursement is refused', async () => {
+  it('a signed-in merchant opening the tax bureau desk sees the role it needs, not the dashboard', async () => {
+    await page.goto(`${portalUrl}/invoices/bureau`);
+    expect(await text('role-required')).toBe(
+      'The tax bureau desk is for an account with the tax-bureau role; merchant has the ' +
+        'merchant role. Sign out, or sign in below as someone who has it.',
+    );
+    expect(await text('signed-in-as')).toBe(ACCOUNTS.merchant);
+    expect(await page.getByTestId('dashboard').count()).toBe(0);
+    expect(await page.getByTestId('merchant-submit').count()).toBe(0);
+    expect(await page.getByTestId('freeze-submit').count()).toBe(0);
+    await shot('role-required');
+  }, 60_000);
+
+  it('the buyer claims the invoice into its own wallet; finance reimburses it; a second enterprise is refused', async () => {
     await page.goto(`${portalUrl}/invoices/wallet`);
-    await actAs('court');
+    await signInAs('buyer');
+    // A buyer only: the buyer's part, with the account's buyer id; no enterprise part.
+    expect(await text('buyer-id')).toBe(WALLET);
+    expect(await page.getByTestId('enterprise-part').count()).toBe(0);
+    await page.getByTestId('wallet-empty').waitFor({ timeout: 60_000 });
     await page.getByTestId('claim-number').fill(number);
-    await page.getByTestId('claim-wallet').fill(WALLET);
     await page.getByTestId('claim-submit').click();
     expect(await text('claim-result')).toBe(
       `Claimed invoice ${number} (${FIRST_GROSS}) into wallet ${WALLET}.`,
@@ -293,19 +458,31 @@ describe('e-invoice pages on the real stack', () => {
     const row = page.locator(`[data-testid="wallet-row"][data-number="${number}"]`);
     await row.waitFor();
     expect(await row.getByTestId('status-badge').innerText()).toBe('claimed');
+    expect(await row.getByTestId('reimburse-button').count()).toBe(0);
+    expect(await page.getByTestId('wallet-row').count()).toBe(1);
+    // The second invoice was issued to another buyer: this one may not claim it.
+    await page.getByTestId('claim-number').fill(second);
+    await page.getByTestId('claim-submit').click();
+    expect(await text('claim-error')).toMatch(/\(invoice-refused: not-the-buyer\)$/);
+    expect(await page.getByTestId('wallet-row').count()).toBe(1);
 
-    await actAs('bank');
-    await row.getByTestId('reimburse-button').click();
+    await signInAs('finance');
+    // An enterprise only: the enterprise's part; no wallet.
+    expect(await page.getByTestId('buyer-part').count()).toBe(0);
+    await page.getByTestId('ledger-empty').waitFor({ timeout: 60_000 });
+    await page.getByTestId('reimburse-number').fill(number);
+    expect(await text('reimburse-submit')).toBe('Reimburse as Commercial Bank');
+    await page.getByTestId('reimburse-submit').click();
     expect(await text('reimburse-result')).toBe(
       `Commercial Bank reimbursed invoice ${number} (${FIRST_GROSS}).`,
     );
     await page.locator(`[data-testid="ledger-row"][data-number="${number}"]`).waitFor();
-    await row.filter({ hasText: 'reimbursed' }).waitFor();
 
     // Another enterprise tries the same invoice: the chain refuses, and the page says why.
-    await actAs('tax-bureau');
-    await page.getByTestId('ledger-empty').waitFor();
+    await signInAs('bureau-finance');
+    await page.getByTestId('ledger-empty').waitFor({ timeout: 60_000 });
     await page.getByTestId('reimburse-number').fill(number);
+    expect(await text('reimburse-submit')).toBe('Reimburse as Tax Bureau');
     await page.getByTestId('reimburse-submit').click();
     const refusal = await text('reimburse-error');
     expect(refusal).toMatch(
@@ -320,6 +497,10 @@ describe('e-invoice pages on the real stack', () => {
 
   it('tax bureau dashboard: totals over time and per merchant, the duplicate reimbursement, freeze', async () => {
     await page.goto(`${portalUrl}/invoices/bureau`);
+    // bureau-finance is of the tax bureau, but an enterprise: not this desk's role.
+    await page.getByTestId('role-required').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('dashboard').count()).toBe(0);
+    await signInAs('tax-officer');
     await page.getByTestId('day-chart').waitFor({ timeout: 60_000 });
     // The chart's bars carry the exact totals; together they are everything invoiced.
     const bars = page.getByTestId('day-bar');
@@ -367,13 +548,9 @@ describe('e-invoice pages on the real stack', () => {
     expect(await anomaly.innerText()).toContain('duplicate-reimbursement');
     await shot('bureau');
 
-    // Freezing is the tax bureau's: the bank is refused; the bureau freezes and lifts it.
+    // The tax officer freezes the second invoice and lifts the freeze.
     await page.getByTestId('freeze-number').fill(second);
     await page.getByTestId('freeze-reason').fill('burst of issues');
-    await actAs('bank');
-    await page.getByTestId('freeze-submit').click();
-    expect(await text('freeze-error')).toMatch(/\(not-tax-bureau\)$/);
-    await actAs('tax-bureau');
     await page.getByTestId('freeze-submit').click();
     expect(await text('freeze-result')).toBe(`Invoice ${second} is now frozen (status issued).`);
     await page.goto(`${portalUrl}/invoices/${second}`);
@@ -381,6 +558,7 @@ describe('e-invoice pages on the real stack', () => {
     expect(await text('invoice-credited')).toBe('¥40.00');
     expect(await text('invoice-remainder')).toBe('¥60.00');
     await page.goto(`${portalUrl}/invoices/bureau`);
+    expect(await text('signed-in-as')).toBe(ACCOUNTS['tax-officer']);
     await page.getByTestId('freeze-number').fill(second);
     await page.getByTestId('freeze-reason').fill('cleared');
     await page.getByTestId('unfreeze-submit').click();
@@ -404,7 +582,7 @@ describe('e-invoice pages on the real stack', () => {
     expect(await text('invoice-gross')).toBe(FIRST_GROSS);
     expect(await text('invoice-net')).toBe('¥2,800.97');
     expect(await text('invoice-tax')).toBe('¥343.13');
-    expect(await text('invoice-claimed')).toBe(`into wallet ${WALLET} by Internet Court`);
+    expect(await text('invoice-claimed')).toBe(`into wallet ${WALLET} by Commercial Bank`);
     expect(await text('invoice-reimbursed')).toBe('by Commercial Bank (bank)');
     const lines = page.getByTestId('line-row');
     expect(await lines.nth(0).locator('td').allInnerTexts()).toEqual([
@@ -469,6 +647,69 @@ describe('e-invoice pages on the real stack', () => {
     expect(pdf.headers()['content-type']).toContain('application/pdf');
     expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   }, 60_000);
+
+  it('sign out: the session ends and a reload shows the sign-in form; an ended session sends the desk back to sign-in', async () => {
+    await page.goto(`${portalUrl}/invoices/bureau`);
+    await signInAs('tax-officer');
+    await page.getByTestId('dashboard').waitFor({ timeout: 60_000 });
+    const before = await sessionCookie();
+    expect(before?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('signin-username').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('dashboard').count()).toBe(0);
+    expect(await page.getByTestId('signed-in-as').count()).toBe(0);
+    expect(await sessionCookie()).toBeUndefined();
+    await page.reload();
+    await signInSettled();
+    expect(await page.getByTestId('signin-username').isVisible()).toBe(true);
+    expect(await page.getByTestId('signed-in-as').count()).toBe(0);
+    expect(await page.getByTestId('dashboard').count()).toBe(0);
+    // The old session is over on the service too, not only forgotten by the browser.
+    const stale = await page.request.get(`${portalUrl}/api/sessions/current`, {
+      headers: { cookie: `${SESSION_COOKIE}=${before!.value}` },
+    });
+    expect(stale.status()).toBe(401);
+
+    // A session that ends behind the page's back (signed out in another tab, here through the
+    // browser's own request context): the desk's next request is refused with 401, and the page
+    // asks for sign-in again instead of showing a broken desk.
+    await signInAs('tax-officer');
+    await page.getByTestId('dashboard').waitFor({ timeout: 60_000 });
+    expect((await page.request.delete(`${portalUrl}/api/sessions/current`)).status()).toBe(204);
+    await page.getByTestId('dashboard-refresh').click();
+    expect(await text('session-ended')).toBe('Your session has ended: sign in again.');
+    expect(await page.getByTestId('dashboard').count()).toBe(0);
+    expect(await page.getByTestId('signed-in-as').count()).toBe(0);
+  }, 120_000);
+
+  it('ten wrong passwords in a row lock the account: the page says until when', async () => {
+    // bureau-finance has done its part in the story; it may be locked now.
+    await page.goto(`${portalUrl}/invoices/wallet`);
+    await signInSettled();
+    const submit = page.getByTestId('signin-submit');
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      await page.getByTestId('signin-username').fill('bureau-finance');
+      await page.getByTestId('signin-password').fill(`wrong ${attempt}`);
+      await submit.click();
+      await submit.and(page.locator(':enabled')).waitFor({ timeout: 60_000 });
+      expect(await text('signin-error')).toBe('Wrong username or password.');
+    }
+    // Now even the right password is refused, and the page says for how long.
+    await page.getByTestId('signin-username').fill('bureau-finance');
+    await page.getByTestId('signin-password').fill(PASSWORD);
+    await submit.click();
+    await page
+      .getByTestId('signin-error')
+      .filter({ hasText: 'locked' })
+      .waitFor({ timeout: 60_000 });
+    expect(await text('signin-error')).toMatch(
+      /^Too many failed sign-ins: this account is locked until \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC \(about 1[45] minutes\)\.$/,
+    );
+    expect(await page.getByTestId('signed-in-as').count()).toBe(0);
+    expect(await page.getByTestId('enterprise-part').count()).toBe(0);
+    expect(await sessionCookie()).toBeUndefined();
+    await shot('signin-locked');
+  }, 120_000);
 });
 
 // The pages' money helpers, on their own: amounts typed in yuan become exact minor units, and
@@ -518,5 +759,29 @@ describe('e-invoice money in the pages', () => {
     expect(lineTotals([line(1, 50, 100)]).taxMinor).toBe(1n);
     expect(isUscc(SHOP)).toBe(true);
     expect(isUscc(SHOP.slice(0, 17) + (SHOP[17] === '0' ? '1' : '0'))).toBe(false);
+  });
+});
+
+// What a failed sign-in says, on its own (the lock-out's time from the problem's retryAfter).
+describe('e-invoice sign-in messages', () => {
+  it('says what went wrong in plain words', () => {
+    expect(signInErrorText(new ApiError(401, 'sign-in-failed', 'wrong username or password'))).toBe(
+      'Wrong username or password.',
+    );
+    const locked = new ApiError(429, 'sign-in-locked', 'too many failed sign-ins', {
+      retryAfter: '2026-11-21T10:15:00.000Z',
+    });
+    expect(signInErrorText(locked, Date.parse('2026-11-21T10:00:30Z'))).toBe(
+      'Too many failed sign-ins: this account is locked until 2026-11-21 10:15:00 UTC (about 15 minutes).',
+    );
+    expect(signInErrorText(locked, Date.parse('2026-11-21T10:14:59Z'))).toMatch(
+      /\(about 1 minute\)\.$/,
+    );
+    expect(signInErrorText(new InvoiceInputError('no-password', 'Give your password.'))).toBe(
+      'Give your password.',
+    );
+    expect(
+      signInErrorText(new ApiError(400, 'validation-failed', 'the request body is invalid')),
+    ).toBe('Sign-in did not work: the request body is invalid (validation-failed)');
   });
 });

@@ -1,6 +1,8 @@
 // The e-invoice API as the invoice pages' browser code sees it (same-origin /api/invoice, which
 // the portal forwards to the API server), its JSON shapes, and exact money: amounts travel as
 // strings of integer minor units (fen) and are parsed and printed here without any float.
+// Sign-in: POST /api/sessions sets an HttpOnly session cookie the browser sends with every
+// /api request; the routes act as the signed-in account's organisation, by its roles.
 import { ApiError, problemOf } from './evidence-api';
 
 export { ApiError };
@@ -12,20 +14,43 @@ export interface Organisation {
   readonly name: string;
 }
 
-/**
- * The local consortium's organisations (`npm start`, DEFAULT_CONSORTIUM). The e-invoice API has
- * no list of members to ask, and "Act as" is a stand-in until sign-in arrives.
- */
-export const ORGANISATIONS: readonly Organisation[] = [
-  { id: 'tax-bureau', name: 'Tax Bureau' },
-  { id: 'bank', name: 'Commercial Bank' },
-  { id: 'court', name: 'Internet Court' },
-  { id: 'manufacturer', name: 'Manufacturer' },
-];
+/** The consortium's organisations as `GET /organisations` lists them (from its genesis). */
+export function organisations(): Promise<Organisation[]> {
+  return invoiceApi<unknown>('/organisations').then((list) => {
+    if (!Array.isArray(list)) {
+      throw new ApiError(200, 'bad-response', 'the API answered /organisations with no list');
+    }
+    return list.flatMap((o: unknown) => {
+      const { id, name } = (o ?? {}) as { id?: unknown; name?: unknown };
+      return typeof id === 'string' && typeof name === 'string' ? [{ id, name }] : [];
+    });
+  });
+}
 
-export function organisationName(id: string | null | undefined): string {
+/** An organisation's name among `known` (as `organisations()` gave them); else its id. */
+export function organisationName(
+  id: string | null | undefined,
+  known: readonly Organisation[] = [],
+): string {
   if (!id) return '—';
-  return ORGANISATIONS.find((o) => o.id === id)?.name ?? id;
+  return known.find((o) => o.id === id)?.name ?? id;
+}
+
+/** The roles of the e-invoice routes (apps/invoice/src/invoices/roles.ts). */
+export const INVOICE_ROLES = ['tax-bureau', 'merchant', 'buyer', 'enterprise'] as const;
+export type InvoiceRole = (typeof INVOICE_ROLES)[number];
+
+/** A signed-in account: who, for which organisation, with which roles. */
+export interface Account {
+  readonly username: string;
+  readonly organisation: string;
+  readonly roles: readonly string[];
+  /** The person's own id where a role needs one (a buyer's wallet id), else null. */
+  readonly subject: string | null;
+}
+
+export function hasRole(account: Account, role: InvoiceRole): boolean {
+  return account.roles.includes(role);
 }
 
 export interface Merchant {
@@ -110,33 +135,146 @@ export class InvoiceInputError extends Error {
   }
 }
 
-/** Calls `path` under the e-invoice API as `member` (when given) and returns its JSON. */
-export async function invoiceApi<T>(
-  path: string,
-  options: { member?: string; method?: 'GET' | 'POST'; body?: unknown } = {},
+/**
+ * Dispatched on `window` when the API answers 401 sign-in-required: the session has ended
+ * (expired, signed out elsewhere), and the sign-in box asks again.
+ */
+export const SESSION_ENDED_EVENT = 'trellis:session-ended';
+
+/**
+ * Calls `url` (same-origin, under /api) and returns its JSON, or undefined for 204. The session
+ * travels as the HttpOnly cookie the sign-in set: the page never sees the token.
+ */
+async function callApi<T>(
+  url: string,
+  options: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown; announceSessionEnd?: boolean },
 ): Promise<T> {
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
   };
-  if (options.member) headers['X-Trellis-Member'] = options.member;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(`${INVOICE_API}${path}`, {
+    res = await fetch(url, {
       method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
       headers,
       cache: 'no-store',
+      credentials: 'same-origin',
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });
   } catch (error) {
     throw new ApiError(0, 'network', `the API could not be reached (${String(error)})`);
   }
-  if (!res.ok) throw await problemOf(res);
+  if (!res.ok) {
+    const error = await problemOf(res);
+    if (
+      options.announceSessionEnd === true &&
+      error.code === 'sign-in-required' &&
+      typeof window !== 'undefined'
+    ) {
+      window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
+    }
+    throw error;
+  }
+  if (res.status === 204) return undefined as T;
   try {
     return (await res.json()) as T;
   } catch {
-    throw new ApiError(res.status, 'bad-response', `the API answered ${path} with invalid JSON`);
+    throw new ApiError(res.status, 'bad-response', `the API answered ${url} with invalid JSON`);
   }
+}
+
+/** Calls `path` under the e-invoice API as the signed-in account (if any) and returns its JSON. */
+export function invoiceApi<T>(
+  path: string,
+  options: { method?: 'GET' | 'POST'; body?: unknown } = {},
+): Promise<T> {
+  return callApi<T>(`${INVOICE_API}${path}`, { ...options, announceSessionEnd: true });
+}
+
+export const SESSIONS_API = '/api/sessions';
+
+function accountOf(value: unknown): Account {
+  const a = (value ?? {}) as Record<string, unknown>;
+  const roles = a['roles'];
+  if (
+    typeof a['username'] !== 'string' ||
+    typeof a['organisation'] !== 'string' ||
+    !Array.isArray(roles) ||
+    !roles.every((r) => typeof r === 'string') ||
+    !(a['subject'] === null || typeof a['subject'] === 'string')
+  ) {
+    throw new ApiError(200, 'bad-response', 'the API answered with no account');
+  }
+  return {
+    username: a['username'],
+    organisation: a['organisation'],
+    roles: [...(roles as string[])],
+    subject: a['subject'],
+  };
+}
+
+/**
+ * Signs in: the API sets the session as an HttpOnly cookie (the browser sends it with every
+ * /api request from here on). Throws InvoiceInputError for an empty field, ApiError
+ * `sign-in-failed` (401) for a wrong username or password, `sign-in-locked` (429) after too many.
+ */
+export async function signIn(username: string, password: string): Promise<Account> {
+  const name = username.trim();
+  if (!name) throw new InvoiceInputError('no-username', 'Give your username.');
+  if (!password) throw new InvoiceInputError('no-password', 'Give your password.');
+  const session = await callApi<{ account?: unknown }>(SESSIONS_API, {
+    method: 'POST',
+    body: { username: name, password },
+  });
+  return accountOf(session?.account);
+}
+
+/** The signed-in account, or null when nobody is (401). */
+export async function currentAccount(): Promise<Account | null> {
+  try {
+    const answer = await callApi<{ account?: unknown }>(`${SESSIONS_API}/current`, {});
+    return accountOf(answer?.account);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+/** Ends the session here and now (the API clears the cookie); no session is not an error. */
+export async function signOut(): Promise<void> {
+  try {
+    await callApi<void>(`${SESSIONS_API}/current`, { method: 'DELETE' });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return;
+    throw error;
+  }
+}
+
+/** When a locked account may try again (`retryAfter` of a sign-in-locked problem), or null. */
+export function retryAfterOf(error: unknown): Date | null {
+  if (!(error instanceof ApiError) || error.code !== 'sign-in-locked') return null;
+  const at = error.problem?.['retryAfter'];
+  const ms = typeof at === 'string' ? Date.parse(at) : NaN;
+  return Number.isFinite(ms) ? new Date(ms) : null;
+}
+
+/** A failed sign-in in plain words. */
+export function signInErrorText(error: unknown, now = Date.now()): string {
+  if (error instanceof InvoiceInputError) return error.message;
+  if (error instanceof ApiError) {
+    if (error.code === 'sign-in-failed') return 'Wrong username or password.';
+    if (error.code === 'sign-in-locked') {
+      const until = retryAfterOf(error);
+      if (until === null) return 'Too many failed sign-ins: this account is locked for a while.';
+      const minutes = Math.max(1, Math.ceil((until.getTime() - now) / 60_000));
+      return (
+        `Too many failed sign-ins: this account is locked until ${formatTime(until.toISOString())} ` +
+        `(about ${minutes} minute${minutes === 1 ? '' : 's'}).`
+      );
+    }
+  }
+  return `Sign-in did not work: ${errorText(error)}`;
 }
 
 /** The contract's refusal reason of an API error (`reason` of an invoice-refused problem). */

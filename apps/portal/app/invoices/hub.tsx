@@ -1,5 +1,6 @@
 'use client';
-// The e-invoice hub: one entry per role, and a look-up of any invoice by its number.
+// The e-invoice hub: one entry per role (each desk asks for sign-in), and a look-up of any
+// invoice by its number.
 import { type FormEvent, useState } from 'react';
 import { invoiceHref, isInvoiceNumber } from '../_lib/invoice-api';
 import { InvoiceHeader } from './_components/shared';
@@ -41,7 +42,8 @@ export function InvoiceHub() {
         is invoiced once, and an invoice is reimbursed once, across all enterprises.
       </p>
       <p className="notice" data-testid="sign-in-notice">
-        Sign-in is coming. Until then each page lets you choose the organisation to act as.
+        Each desk asks you to sign in, and acts as your account’s organisation with your account’s
+        roles: merchant, buyer or enterprise, tax bureau. Looking up an invoice needs no sign-in.
       </p>
       <ul className="portals" data-testid="invoice-roles">
         {ROLES.map((r) => (

@@ -14,7 +14,9 @@ import {
   invoiceApi,
   invoiceHref,
   isInvoiceNumber,
+  type Organisation,
   organisationName,
+  organisations,
   toMinor,
 } from '../../_lib/invoice-api';
 import { InvoiceHeader, StatusBadges } from '../_components/shared';
@@ -29,6 +31,7 @@ function lineValue(line: Readonly<Record<string, unknown>>, field: string): unkn
 export function InvoiceDetailView({ number }: { number: string }) {
   const [invoice, setInvoice] = useState<InvoiceDetail | null>(null);
   const [error, setError] = useState<{ text: string; notFound: boolean } | null>(null);
+  const [orgs, setOrgs] = useState<readonly Organisation[]>([]);
 
   const load = useCallback(async () => {
     setError(null);
@@ -37,7 +40,13 @@ export function InvoiceDetailView({ number }: { number: string }) {
       return;
     }
     try {
-      setInvoice(await invoiceApi<InvoiceDetail>(`/invoices/${number}`));
+      // The organisations' names with the invoice, so that both show at once (ids without).
+      const [detail, names] = await Promise.all([
+        invoiceApi<InvoiceDetail>(`/invoices/${number}`),
+        organisations().catch((): Organisation[] => []),
+      ]);
+      setOrgs(names);
+      setInvoice(detail);
     } catch (e) {
       setError({
         text: errorText(e),
@@ -50,6 +59,7 @@ export function InvoiceDetailView({ number }: { number: string }) {
     void load();
   }, [load]);
 
+  const orgName = (id: string | null | undefined) => organisationName(id, orgs);
   const title = invoice?.kind === 'credit-note' ? 'Credit note' : 'Invoice';
   const reached = invoice ? STEPS.indexOf(invoice.status as (typeof STEPS)[number]) : -1;
   const remainder = invoice ? toMinor(invoice.grossMinor) - toMinor(invoice.creditedMinor) : 0n;
@@ -107,8 +117,7 @@ export function InvoiceDetailView({ number }: { number: string }) {
               )}
               <dt>Merchant</dt>
               <dd>
-                <code>{invoice.merchant.taxId}</code>, issued by{' '}
-                {organisationName(invoice.merchant.org)}
+                <code>{invoice.merchant.taxId}</code>, issued by {orgName(invoice.merchant.org)}
               </dd>
               <dt>Buyer</dt>
               <dd data-testid="invoice-buyer">
@@ -134,13 +143,13 @@ export function InvoiceDetailView({ number }: { number: string }) {
               <dt>Claimed</dt>
               <dd data-testid="invoice-claimed">
                 {invoice.claimedBy
-                  ? `into wallet ${invoice.claimedBy.buyerId} by ${organisationName(invoice.claimedBy.org)}`
+                  ? `into wallet ${invoice.claimedBy.buyerId} by ${orgName(invoice.claimedBy.org)}`
                   : 'not yet'}
               </dd>
               <dt>Reimbursed</dt>
               <dd data-testid="invoice-reimbursed">
                 {invoice.reimbursedBy
-                  ? `by ${organisationName(invoice.reimbursedBy)} (${invoice.reimbursedBy})`
+                  ? `by ${orgName(invoice.reimbursedBy)} (${invoice.reimbursedBy})`
                   : 'not yet'}
               </dd>
               <dt>Transaction</dt>
@@ -222,7 +231,7 @@ export function InvoiceDetailView({ number }: { number: string }) {
             <ol className="history" data-testid="invoice-history">
               {invoice.history.map((h) => (
                 <li key={`${h.txId}-${h.type}`} data-testid="history-entry" data-type={h.type}>
-                  <strong>{h.type}</strong> — {h.org ? organisationName(h.org) : 'the chain'}, block{' '}
+                  <strong>{h.type}</strong> — {h.org ? orgName(h.org) : 'the chain'}, block{' '}
                   {h.height}, {formatTime(h.time)}
                 </li>
               ))}

@@ -1,11 +1,9 @@
 'use client';
-// What the e-invoice pages share: the role tabs, the "Act as" organisation selector (a
-// stand-in for sign-in, as on the evidence desk), the invoice line editor and status badges.
-import { useEffect, useState } from 'react';
+// What the e-invoice pages share: the role tabs, the invoice line editor and status badges
+// (sign-in is in ./sign-in).
 import {
   type Invoice,
   type LineInput,
-  ORGANISATIONS,
   formatYuan,
   invoiceHref,
   lineTotals,
@@ -44,57 +42,6 @@ export function InvoiceHeader({ current, title }: { current: Tab; title: string 
         ))}
       </nav>
     </>
-  );
-}
-
-/** The acting organisation, remembered per page in localStorage. */
-export function useActingMember(
-  storageKey: string,
-  fallback: string,
-): [string, (id: string) => void] {
-  const [member, setMember] = useState(fallback);
-  useEffect(() => {
-    const saved = window.localStorage.getItem(storageKey);
-    if (saved && ORGANISATIONS.some((o) => o.id === saved)) setMember(saved);
-  }, [storageKey]);
-  const choose = (id: string) => {
-    setMember(id);
-    window.localStorage.setItem(storageKey, id);
-  };
-  return [member, choose];
-}
-
-export function ActAs({
-  member,
-  onChange,
-  role,
-}: {
-  member: string;
-  onChange: (id: string) => void;
-  role: string;
-}) {
-  return (
-    <section className="card" aria-labelledby="member-heading">
-      <h2 id="member-heading">Acting organisation</h2>
-      <label>
-        Act as{' '}
-        <select
-          data-testid="member-select"
-          value={member}
-          onChange={(e) => onChange(e.target.value)}
-        >
-          {ORGANISATIONS.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name} ({o.id})
-            </option>
-          ))}
-        </select>
-      </label>
-      <p className="notice" data-testid="sign-in-notice">
-        Sign-in is coming. Until then you choose the organisation to act as: the service acts for
-        that member organisation as {role}.
-      </p>
-    </section>
   );
 }
 

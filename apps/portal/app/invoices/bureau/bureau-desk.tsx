@@ -1,14 +1,13 @@
 'use client';
 // The tax bureau's desk: register merchants; the supervision dashboard (gross per day as a
 // chart, totals per merchant, industry and region, the anomaly list); freeze and unfreeze an
-// invoice. Registering and freezing are the tax bureau's own (its tax-officer member).
+// invoice. All of it is the tax bureau's: the desk asks for sign-in with the tax-bureau role.
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import {
   type Anomaly,
   type Invoice,
   InvoiceInputError,
   type Merchant,
-  ORGANISATIONS,
   type TotalDimension,
   type TotalsRow,
   errorText,
@@ -17,10 +16,10 @@ import {
   invoiceApi,
   isInvoiceNumber,
   isUscc,
-  organisationName,
   totalsRows,
 } from '../../_lib/invoice-api';
-import { ActAs, InvoiceHeader, InvoiceLink, useActingMember } from '../_components/shared';
+import { InvoiceHeader, InvoiceLink } from '../_components/shared';
+import { SignInGate, type SignedIn } from '../_components/sign-in';
 import { DayChart } from './day-chart';
 
 const TABLES: readonly { by: Exclude<TotalDimension, 'day'>; title: string }[] = [
@@ -109,13 +108,27 @@ function TotalsTable({
 }
 
 export function BureauDesk() {
-  const [member, setMember] = useActingMember('trellis.invoice.bureau.member', 'tax-bureau');
+  return (
+    <main className="invoice-page">
+      <InvoiceHeader current="bureau" title="Tax bureau" />
+      <SignInGate desk="tax bureau desk" roles={['tax-bureau']}>
+        {(signedIn) => <BureauWork signedIn={signedIn} />}
+      </SignInGate>
+    </main>
+  );
+}
+
+function BureauWork({
+  signedIn: { account, organisations, organisationsError, orgName },
+}: {
+  signedIn: SignedIn;
+}) {
   const [merchants, setMerchants] = useState<readonly Merchant[]>([]);
   const [taxId, setTaxId] = useState('');
   const [name, setName] = useState('');
   const [industry, setIndustry] = useState('');
   const [region, setRegion] = useState('');
-  const [org, setOrg] = useState('manufacturer');
+  const [org, setOrg] = useState('');
   const [registered, setRegistered] = useState<Merchant | null>(null);
   const [registerError, setRegisterError] = useState<string | null>(null);
   const [dashboard, setDashboard] = useState<Dashboard | null>(null);
@@ -178,6 +191,12 @@ export function BureauDesk() {
       if (!name.trim() || !industry.trim()) {
         throw new InvoiceInputError('missing-field', 'Give the merchant’s name and industry.');
       }
+      if (!organisations.some((o) => o.id === org)) {
+        throw new InvoiceInputError(
+          'no-organisation',
+          'Choose the organisation that issues invoices for this merchant.',
+        );
+      }
       if (!/^[1-8]\d{5}$/.test(region.trim())) {
         throw new InvoiceInputError(
           'bad-region',
@@ -186,7 +205,6 @@ export function BureauDesk() {
       }
       setBusy(true);
       const merchant = await invoiceApi<Merchant>('/merchants', {
-        member,
         body: {
           taxId: code,
           name: name.trim(),
@@ -217,7 +235,6 @@ export function BureauDesk() {
       if (!freezeReason.trim()) throw new InvoiceInputError('no-reason', 'Give the reason.');
       setBusy(true);
       const invoice = await invoiceApi<Invoice>(`/invoices/${number}/${action}`, {
-        member,
         body: { reason: freezeReason.trim() },
       });
       setFreezeResult(invoice);
@@ -230,10 +247,7 @@ export function BureauDesk() {
   }
 
   return (
-    <main className="invoice-page">
-      <InvoiceHeader current="bureau" title="Tax bureau" />
-      <ActAs member={member} onChange={setMember} role="the tax bureau (its tax officer)" />
-
+    <>
       <section className="card" aria-labelledby="dashboard-heading" data-testid="dashboard">
         <div className="row spread">
           <h2 id="dashboard-heading">Supervision dashboard</h2>
@@ -373,6 +387,11 @@ export function BureauDesk() {
 
       <section className="card" aria-labelledby="register-heading">
         <h2 id="register-heading">Register a merchant</h2>
+        {organisationsError && (
+          <p className="verdict verdict-error" role="alert" data-testid="organisations-error">
+            The consortium’s organisations could not be loaded: {organisationsError}
+          </p>
+        )}
         <form className="stack" onSubmit={onRegister}>
           <div className="row">
             <label className="grow">
@@ -433,7 +452,10 @@ export function BureauDesk() {
                 onChange={(e) => setOrg(e.target.value)}
                 disabled={busy}
               >
-                {ORGANISATIONS.map((o) => (
+                <option value="" disabled>
+                  Choose…
+                </option>
+                {organisations.map((o) => (
                   <option key={o.id} value={o.id}>
                     {o.name} ({o.id})
                   </option>
@@ -443,7 +465,7 @@ export function BureauDesk() {
           </div>
           <div className="row">
             <button type="submit" data-testid="merchant-submit" disabled={busy}>
-              Register as {organisationName(member)}
+              Register as {orgName(account.organisation)}
             </button>
           </div>
         </form>
@@ -455,7 +477,7 @@ export function BureauDesk() {
         {registered && (
           <p className="verdict verdict-ok" data-testid="merchant-result">
             Registered {registered.name} ({registered.taxId}), issued for by{' '}
-            {organisationName(registered.org)}.
+            {orgName(registered.org)}.
           </p>
         )}
         <table className="deposits" data-testid="merchants-list">
@@ -477,12 +499,12 @@ export function BureauDesk() {
                 </td>
                 <td>{m.industry}</td>
                 <td>{m.region}</td>
-                <td>{organisationName(m.org)}</td>
+                <td>{orgName(m.org)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </section>
-    </main>
+    </>
   );
 }

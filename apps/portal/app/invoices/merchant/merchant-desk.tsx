@@ -1,7 +1,8 @@
 'use client';
 // The merchant's desk: issue an invoice for a payment (amounts typed in yuan, sent as exact
-// minor units), list the invoices the acting organisation issued, and issue a credit note
-// against one of them, never above what remains of it (the contract refuses more).
+// minor units), list the invoices the signed-in merchant's organisation issued, and issue a
+// credit note against one of them, never above what remains of it (the contract refuses more).
+// The desk asks for sign-in with the merchant role and acts as that account's organisation.
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import {
   type Invoice,
@@ -12,12 +13,10 @@ import {
   invoiceApi,
   isUscc,
   lineTotals,
-  organisationName,
   refusalReason,
   toMinor,
 } from '../../_lib/invoice-api';
 import {
-  ActAs,
   InvoiceHeader,
   InvoiceLink,
   type LineDraft,
@@ -25,15 +24,26 @@ import {
   StatusBadges,
   newLine,
   parseLines,
-  useActingMember,
 } from '../_components/shared';
+import { SignInGate, type SignedIn } from '../_components/sign-in';
 
 function remainderOf(invoice: Invoice): bigint {
   return toMinor(invoice.grossMinor) - toMinor(invoice.creditedMinor);
 }
 
 export function MerchantDesk() {
-  const [member, setMember] = useActingMember('trellis.invoice.merchant.member', 'manufacturer');
+  return (
+    <main className="invoice-page">
+      <InvoiceHeader current="merchant" title="Merchant" />
+      <SignInGate desk="merchant desk" roles={['merchant']}>
+        {(signedIn) => <MerchantWork signedIn={signedIn} />}
+      </SignInGate>
+    </main>
+  );
+}
+
+function MerchantWork({ signedIn: { account, orgName } }: { signedIn: SignedIn }) {
+  const org = account.organisation;
   const [merchants, setMerchants] = useState<readonly Merchant[]>([]);
   const [merchantsError, setMerchantsError] = useState<string | null>(null);
   const [merchantsLoaded, setMerchantsLoaded] = useState(false);
@@ -54,7 +64,7 @@ export function MerchantDesk() {
   const [credited, setCredited] = useState<Invoice | null>(null);
   const [creditError, setCreditError] = useState<string | null>(null);
 
-  const mine = merchants.filter((m) => m.org === member);
+  const mine = merchants.filter((m) => m.org === org);
 
   useEffect(() => {
     invoiceApi<Merchant[]>('/merchants')
@@ -65,25 +75,22 @@ export function MerchantDesk() {
       .catch((error: unknown) => setMerchantsError(errorText(error)));
   }, []);
 
-  // The merchant to issue for follows the acting organisation.
+  // The merchant to issue for: one of the organisation's own.
   useEffect(() => {
     if (!mine.some((m) => m.taxId === merchant)) setMerchant(mine[0]?.taxId ?? '');
-  }, [member, merchants]); // `mine` derives from these two
+  }, [org, merchants]); // `mine` derives from these two
 
   const loadList = useCallback(async () => {
     setListError(null);
     try {
-      const page = await invoiceApi<{ items: Invoice[] }>('/invoices?limit=100', { member });
+      const page = await invoiceApi<{ items: Invoice[] }>('/invoices?limit=100');
       setItems(page.items);
     } catch (error) {
       setListError(errorText(error));
     }
-  }, [member]);
+  }, []);
 
   useEffect(() => {
-    setIssued(null);
-    setIssueError(null);
-    setCrediting(null);
     void loadList();
   }, [loadList]);
 
@@ -95,7 +102,7 @@ export function MerchantDesk() {
       if (!merchant) {
         throw new InvoiceInputError(
           'no-merchant',
-          `${organisationName(member)} issues for no registered merchant; the tax bureau registers merchants`,
+          `${orgName(org)} issues for no registered merchant; the tax bureau registers merchants`,
         );
       }
       if (!/^[A-Za-z0-9._:-]{1,64}$/.test(paymentId.trim())) {
@@ -123,7 +130,7 @@ export function MerchantDesk() {
         lines: parseLines(lines),
       };
       setBusy(true);
-      const invoice = await invoiceApi<Invoice>('/invoices', { member, body });
+      const invoice = await invoiceApi<Invoice>('/invoices', { body });
       setIssued(invoice);
       setPaymentId('');
       setLines([newLine()]);
@@ -156,7 +163,7 @@ export function MerchantDesk() {
       setBusy(true);
       const note = await invoiceApi<Invoice>(
         `/invoices/${encodeURIComponent(crediting.number)}/credit-notes`,
-        { member, body: { reason: creditReason.trim(), lines: parsed } },
+        { body: { reason: creditReason.trim(), lines: parsed } },
       );
       setCredited(note);
       // The original's remainder has changed: show it as the chain now has it.
@@ -178,10 +185,7 @@ export function MerchantDesk() {
   }
 
   return (
-    <main className="invoice-page">
-      <InvoiceHeader current="merchant" title="Merchant" />
-      <ActAs member={member} onChange={setMember} role="the issuing merchant" />
-
+    <>
       <section className="card" aria-labelledby="issue-heading">
         <h2 id="issue-heading">Issue an invoice</h2>
         {merchantsError && (
@@ -221,8 +225,8 @@ export function MerchantDesk() {
           </div>
           {merchantsLoaded && mine.length === 0 && (
             <p className="muted" data-testid="no-merchant">
-              {organisationName(member)} issues for no registered merchant yet: the tax bureau
-              registers merchants.
+              {orgName(org)} issues for no registered merchant yet: the tax bureau registers
+              merchants.
             </p>
           )}
           <div className="row">
@@ -265,7 +269,7 @@ export function MerchantDesk() {
           <LineEditor lines={lines} onChange={setLines} disabled={busy} prefix="issue" />
           <div className="row">
             <button type="submit" data-testid="issue-submit" disabled={busy}>
-              Issue as {organisationName(member)}
+              Issue as {orgName(org)}
             </button>
           </div>
         </form>
@@ -349,7 +353,7 @@ export function MerchantDesk() {
         </table>
         {items.length === 0 && !listError && (
           <p className="muted" data-testid="no-invoices">
-            {organisationName(member)} has issued no invoices yet.
+            {orgName(org)} has issued no invoices yet.
           </p>
         )}
       </section>
@@ -410,6 +414,6 @@ export function MerchantDesk() {
           )}
         </section>
       )}
-    </main>
+    </>
   );
 }
