@@ -5,12 +5,13 @@ import { invoiceContract } from '@trellis/invoice-contract';
 import { InvoiceChain } from './chain/invoice-chain';
 import {
   CreditNoteHandler,
-  InvoiceSubmitter,
   IssueInvoiceHandler,
   RegisterMerchantHandler,
   TransitionHandler,
 } from './invoices/commands';
 import { InvoicesHttpController } from './invoices/invoices.http.controller';
+import { IssueBatcher } from './invoices/issue-batcher';
+import { InvoiceSubmitter } from './invoices/submitter';
 import { UblHttpController } from './invoices/ubl.http.controller';
 import { QuoteInvoiceHandler } from './quote-invoice/quote-invoice.handler';
 import { QuoteInvoiceHttpController } from './quote-invoice/quote-invoice.http.controller';
@@ -32,6 +33,7 @@ import { InvoiceReadModel } from './read-model/invoice-read-model';
     InvoiceProjection,
     InvoiceReadModel,
     InvoiceSubmitter,
+    IssueBatcher,
     RegisterMerchantHandler,
     IssueInvoiceHandler,
     CreditNoteHandler,

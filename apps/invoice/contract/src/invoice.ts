@@ -1,4 +1,10 @@
-import { type ContractContext, ContractError, decodeValue, encodeValue } from '@trellis/chain-core';
+import {
+  type ContractContext,
+  ContractError,
+  DEFAULT_EXECUTION_LIMITS,
+  decodeValue,
+  encodeValue,
+} from '@trellis/chain-core';
 import {
   type ArgsMap,
   integer,
@@ -234,8 +240,8 @@ export function issue(ctx: ContractContext, args: unknown): void {
   ctx.emit({ type: 'invoice.issued', data: eventData(record, ctx) });
 }
 
-/** Most invoices in one `issueBatch` (the transaction's args stay under chain-core's 64 KiB). */
-export const MAX_BATCH = 100;
+/** Most invoices in one `issueBatch`: one event each, and a transaction emits at most 64. */
+export const MAX_BATCH = DEFAULT_EXECUTION_LIMITS.maxEventsPerTransaction;
 
 /**
  * Several invoices in one transaction, each exactly as `issue` would issue it, in order (so

@@ -1,10 +1,8 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { Injectable } from '@nestjs/common';
-import type { CommittedTransaction, TransactionSigner } from '@trellis/shared/chain';
-import { InvoiceChain } from '../chain/invoice-chain';
+import { IssueBatcher } from './issue-batcher';
+import { InvoiceSubmitter } from './submitter';
 import { InvoiceRefusedError, NoSuchInvoiceError } from '../errors';
-import { InvoiceProjection } from '../read-model/invoice-projection';
-import { type InvoiceView, InvoiceReadModel } from '../read-model/invoice-read-model';
+import type { InvoiceView } from '../read-model/invoice-read-model';
 import type {
   CreditNoteDto,
   InvoiceLineDto,
@@ -19,41 +17,6 @@ const lines = (ls: readonly InvoiceLineDto[]) =>
     unitPriceMinor: BigInt(l.unitPriceMinor),
     taxRateBasisPoints: BigInt(l.taxRateBasisPoints),
   }));
-
-/** Submits, turns a refusal into a problem, waits until the read model holds the block. */
-@Injectable()
-export class InvoiceSubmitter {
-  constructor(
-    readonly chain: InvoiceChain,
-    readonly projection: InvoiceProjection,
-    readonly readModel: InvoiceReadModel,
-  ) {}
-
-  async run(
-    signer: TransactionSigner,
-    method: string,
-    args: Record<string, unknown>,
-  ): Promise<CommittedTransaction> {
-    const committed = await this.chain.submit(signer, method, args);
-    if (committed.receipt.status === 'failed') {
-      const error = committed.receipt.error;
-      throw new InvoiceRefusedError(error?.message ?? 'refused', {
-        reason: error?.code ?? 'unknown',
-      });
-    }
-    await this.projection.caughtUp(committed.height);
-    return committed;
-  }
-
-  /** The invoice a committed transaction's first event names, as the read model has it. */
-  async invoiceOf(committed: CommittedTransaction): Promise<InvoiceView> {
-    const number = (committed.receipt.events[0]?.data as { number?: string } | undefined)?.number;
-    const view = number === undefined ? undefined : await this.readModel.one(number);
-    if (view === undefined)
-      throw new Error(`transaction ${committed.id} committed but its invoice is not projected`);
-    return view;
-  }
-}
 
 export class RegisterMerchantCommand extends Command<Record<string, unknown>> {
   constructor(
@@ -85,10 +48,13 @@ export class IssueInvoiceCommand extends Command<InvoiceView> {
 
 @CommandHandler(IssueInvoiceCommand)
 export class IssueInvoiceHandler implements ICommandHandler<IssueInvoiceCommand> {
-  constructor(private readonly s: InvoiceSubmitter) {}
+  constructor(
+    private readonly s: InvoiceSubmitter,
+    private readonly batcher: IssueBatcher,
+  ) {}
 
   async execute({ org, body }: IssueInvoiceCommand): Promise<InvoiceView> {
-    const committed = await this.s.run(this.s.chain.member(org).service, 'issue', {
+    const { committed, index } = await this.batcher.issue(org, this.s.chain.member(org).service, {
       merchant: body.merchant,
       paymentId: body.paymentId,
       ...(body.paymentSplit !== undefined ? { paymentSplit: BigInt(body.paymentSplit) } : {}),
@@ -100,7 +66,7 @@ export class IssueInvoiceHandler implements ICommandHandler<IssueInvoiceCommand>
       },
       lines: lines(body.lines),
     });
-    return this.s.invoiceOf(committed);
+    return this.s.invoiceOf(committed, index);
   }
 }
 

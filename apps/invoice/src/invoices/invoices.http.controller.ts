@@ -28,6 +28,7 @@ import { CreditNoteDto, IssueInvoiceDto, ReasonDto, RegisterMerchantDto } from '
 import { InvoiceChain } from '../chain/invoice-chain';
 import { InvoiceProjection } from '../read-model/invoice-projection';
 import { INVOICE_ROLES } from './roles';
+import { IssueBatcher } from './issue-batcher';
 
 function invoiceNumber(number: string): string {
   if (!/^\d{20}$/.test(number)) {
@@ -66,6 +67,7 @@ export class InvoicesHttpController {
     private readonly readModel: InvoiceReadModel,
     private readonly chain: InvoiceChain,
     private readonly projection: InvoiceProjection,
+    private readonly batcher: IssueBatcher,
   ) {}
 
   @Post('merchants')
@@ -300,9 +302,15 @@ export class InvoicesHttpController {
   }
 
   @Get('read-model')
-  @ApiOperation({ summary: 'How far the read model has applied the chain: its last block height' })
-  async readModelHeight(): Promise<{ height: string }> {
-    return { height: String(await this.projection.height()) };
+  @ApiOperation({
+    summary:
+      'How far the read model has applied the chain (its last block height), and how this process grouped issues into transactions',
+  })
+  async readModelHeight(): Promise<{
+    height: string;
+    issuing: { transactions: number; invoices: number; retriedAlone: number };
+  }> {
+    return { height: String(await this.projection.height()), issuing: { ...this.batcher.stats } };
   }
 
   @Get('supervision/anomalies')

@@ -116,7 +116,12 @@ export interface ExtraMember {
  * by importing the node's code.
  */
 export async function startConsortium(
-  options: { readonly members?: readonly ExtraMember[]; readonly prefix?: string } = {},
+  options: {
+    readonly members?: readonly ExtraMember[];
+    readonly prefix?: string;
+    /** More options for the validators' node, e.g. `--cpu-prof` when profiling a benchmark. */
+    readonly execArgv?: readonly string[];
+  } = {},
 ): Promise<LocalConsortium> {
   const root = mkdtempSync(join(tmpdir(), options.prefix ?? 'trellis-consortium-'));
   const dir = join(root, 'consortium');
@@ -168,6 +173,7 @@ export async function startConsortium(
         const child = spawn(
           process.execPath,
           [
+            ...(options.execArgv ?? []),
             '--require',
             '@swc-node/register',
             NODE_MAIN,
@@ -228,6 +234,8 @@ export async function startServiceOnConsortium(options: {
   readonly main: string;
   readonly name: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** More options for node, e.g. `--cpu-prof` when profiling a benchmark. */
+  readonly execArgv?: readonly string[];
 }): Promise<ServiceOnConsortium> {
   const { consortium } = options;
   let db: { url: string; drop(): Promise<void> } | undefined;
@@ -248,7 +256,8 @@ export async function startServiceOnConsortium(options: {
     };
     if (db) env['DATABASE_URL'] = db.url;
     else delete env['DATABASE_URL'];
-    child = spawn(process.execPath, ['--require', '@swc-node/register', options.main], {
+    const args = [...(options.execArgv ?? []), '--require', '@swc-node/register', options.main];
+    child = spawn(process.execPath, args, {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env,
