@@ -5,6 +5,7 @@
  * four-validator consortium and projected into the read model before the 201 answer — and the
  * projection's lag behind the chain (blocks, sampled every 100 ms). Prints a Markdown summary.
  */
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +21,13 @@ const ROOT = join(__dirname, '..', '..');
 const SERVICE = join(ROOT, 'apps', 'invoice', 'src', 'main.ts');
 
 const uscc = withUsccCheckCharacter;
+
+/** CPU time a process used so far, ms (Linux: utime + stime of /proc/<pid>/stat). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 1/100 s
+}
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
@@ -136,6 +144,12 @@ async function main(): Promise<void> {
     })();
     const latencies: number[] = [];
     let next = 0;
+    const cpu = () => ({
+      validators: consortium.pids.reduce((sum, pid) => sum + cpuMs(pid), 0),
+      service: cpuMs(stack.pid),
+      bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+    });
+    const cpuBefore = cpu();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -143,6 +157,9 @@ async function main(): Promise<void> {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpu();
+    const perInvoice = (k: keyof typeof cpuAfter) =>
+      ((cpuAfter[k] - cpuBefore[k]) / total).toFixed(2);
     const issuing = (
       (await (await fetch(`${api}/read-model`)).json()) as {
         issuing: { transactions: number; invoices: number; retriedAlone: number };
@@ -160,6 +177,8 @@ async function main(): Promise<void> {
         '| invoices | concurrency | issued/s (HTTP → commit → read model) | p50 / p95 / p99 ms | projection lag, blocks (median / p95 / max) | invoices per transaction |',
         '| --- | --- | --- | --- | --- | --- |',
         `| ${total} | ${concurrency} | ${rate.toFixed(1)} | ${pct(latencies, 0.5).toFixed(0)} / ${pct(latencies, 0.95).toFixed(0)} / ${pct(latencies, 0.99).toFixed(0)} | ${pct(lags, 0.5)} / ${pct(lags, 0.95)} / ${lags[lags.length - 1]} | ${(issuing.invoices / issuing.transactions).toFixed(1)} (${issuing.transactions} transactions, ${issuing.retriedAlone} re-sent alone) |`,
+        '',
+        `CPU per invoice, ms: validators (all four) ${perInvoice('validators')}, service ${perInvoice('service')}, benchmark client ${perInvoice('bench')} (PostgreSQL not counted)`,
         '',
       ].join('\n'),
     );

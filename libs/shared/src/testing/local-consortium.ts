@@ -22,6 +22,8 @@ export interface LocalConsortium {
   readonly nodes: readonly string[];
   /** Where the processes' logs go. */
   readonly logDir: string;
+  /** The validator processes' pids, in ORGS order (to sample their CPU and memory). */
+  readonly pids: readonly number[];
   stop(): Promise<void>;
 }
 
@@ -203,6 +205,7 @@ export async function startConsortium(
     dir,
     nodes,
     logDir: root,
+    pids: children.map((c) => c.pid!),
     stop: async () => {
       await Promise.all(children.map(stopProcess));
       ports.release();
