@@ -469,4 +469,70 @@ describe('e-invoice API on a real consortium', () => {
       expect({ name, status: res.status, code: problem(res.body) }).toEqual({ name, status, code });
     }
   });
+
+  it('concurrentIssues_goInFewTransactions_gapFree_andABurstIsFlaggedOnce', async () => {
+    const TEA = uscc('91440300MA5F0TEA0');
+    await http()
+      .post(`${BASE}/merchants`)
+      .set(as('officer'))
+      .send({
+        taxId: TEA,
+        name: 'Tea House',
+        industry: 'catering',
+        region: '440304',
+        org: 'manufacturer',
+      })
+      .expect(201);
+    const before = (await http().get(`${BASE}/read-model`).expect(200)).body.issuing;
+    const issued = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        http()
+          .post(`${BASE}/invoices`)
+          .set(as('shop'))
+          .send({
+            merchant: TEA,
+            paymentId: `tea-${i}`,
+            buyer: { name: 'Guest' },
+            lines: [line(1, 100 + i)],
+          }),
+      ),
+    );
+    expect(issued.map((r) => r.status)).toEqual(Array(30).fill(201));
+    // each answer is its own invoice: its payment, its price, its number
+    expect(issued.map((r) => r.body.paymentId)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `tea-${i}`),
+    );
+    expect(issued.map((r) => r.body.netMinor)).toEqual(
+      Array.from({ length: 30 }, (_, i) => String(100 + i)),
+    );
+    const ordinals = issued
+      .map((r) => Number((r.body.number as string).slice(-9)))
+      .sort((a, b) => a - b);
+    expect(ordinals).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const after = (await http().get(`${BASE}/read-model`).expect(200)).body.issuing;
+    expect(after.invoices - before.invoices).toBe(30);
+    expect(after.transactions - before.transactions).toBeLessThan(30);
+    // a duplicate payment inside a batch: that one is refused, the others issued
+    const mixed = await Promise.all(
+      ['tea-100', 'tea-0', 'tea-101', 'tea-102', 'tea-103', 'tea-104'].map((paymentId) =>
+        http()
+          .post(`${BASE}/invoices`)
+          .set(as('shop'))
+          .send({ merchant: TEA, paymentId, buyer: { name: 'Guest' }, lines: [line(1, 1)] }),
+      ),
+    );
+    expect(
+      mixed.map((r) => (r.status === 201 ? 'issued' : `${r.status} ${r.body.reason}`)),
+    ).toEqual(['issued', '409 payment-already-invoiced', 'issued', 'issued', 'issued', 'issued']);
+    const bursts = (
+      (await http().get(`${BASE}/supervision/anomalies`).set(as('officer')).expect(200)).body as {
+        kind: string;
+        merchantTaxId: string;
+        number: string;
+      }[]
+    ).filter((a) => a.kind === 'burst' && a.merchantTaxId === TEA);
+    // more than 20 within 60 s: flagged once, at the 21st
+    expect(bursts).toHaveLength(1);
+    expect(Number(bursts[0]!.number.slice(-9))).toBe(21);
+  });
 });

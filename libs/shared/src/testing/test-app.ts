@@ -42,7 +42,13 @@ export async function createTestApp(options: {
   const app = await createServiceApp({
     title: 'test',
     service: options.service ?? 'test',
-    config: testConfig({ ...options.config, DATABASE_URL: db.url }),
+    config: testConfig({
+      // PGlite is one session behind its socket: one connection, as the embedded database has
+      // (ADR 0004 amendment); concurrent clients' protocol messages would interleave there.
+      ...(db.kind === 'pglite' ? { DATABASE_POOL_SIZE: '1' } : {}),
+      ...options.config,
+      DATABASE_URL: db.url,
+    }),
     verticals: options.verticals,
     logDestination,
   });
