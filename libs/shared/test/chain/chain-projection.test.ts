@@ -197,6 +197,28 @@ describe('ChainProjection on PostgreSQL', () => {
     expect(await readModelRows(main)).toEqual(reference);
   }, 60_000);
 
+  it('reached_wakesWhenThisInstanceCommitsTheBlock_withoutAQuery', async () => {
+    const ds = await database();
+    const projection = new ChainProjection({
+      name: NAME,
+      dataSource: ds,
+      source: arraySource(chain.slice(0, 20)),
+      filter: FILTER,
+      apply: (manager, block) => applyTestBlock(manager, block),
+    });
+    const seen: bigint[] = [];
+    const at10 = projection.reached(10n).then(async () => seen.push(await height(ds)));
+    const beyond = projection.reached(20n).then(() => 'reached');
+    await projection.run(); // a finite source: blocks 0..19
+    await at10;
+    // woken once block 10 was committed (the checkpoint says so), not before
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeGreaterThanOrEqual(10n);
+    // an earlier height resolves at once; one never committed stays pending
+    await expect(projection.reached(3n)).resolves.toBeUndefined();
+    expect(await Promise.race([beyond, sleep(200).then(() => 'pending')])).toBe('pending');
+  }, 60_000);
+
   it('twoInstancesAtOnce_applyEachBlockOnce_andSkipWhatTheOtherApplied', async () => {
     const ds = await database();
     const second = await openReadModel(databases[databases.length - 1]!.url);
