@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { type TestApp, createTestApp } from '@trellis/shared/testing';
+import {
+  TEST_PASSWORD,
+  type TestAccount,
+  type TestApp,
+  createTestApp,
+  writeTestAccounts,
+} from '@trellis/shared/testing';
 import { judicialEvidenceVertical } from '@trellis/judicial-evidence';
 import {
   type LocalConsortium,
@@ -28,20 +34,50 @@ const digests = (label: string) => ({ sha256: sha256(label), sm3: sm3(label) });
 
 jest.setTimeout(180_000);
 
+/**
+ * Who signs in: each account acts for its organisation in its roles. Depositor accounts are
+ * named after their organisation; `clerk` is the court's, with the court role.
+ */
+const ACCOUNTS: TestAccount[] = [
+  { username: 'bank', organisation: 'bank', roles: ['depositor'] },
+  { username: 'manufacturer', organisation: 'manufacturer', roles: ['depositor'] },
+  { username: 'court', organisation: 'court', roles: ['depositor'] },
+  { username: 'tax-bureau', organisation: 'tax-bureau', roles: ['depositor'] },
+  { username: 'clerk', organisation: 'court', roles: ['court'] },
+  // the role says court, the organisation is not one: the service's court signer refuses
+  { username: 'bank-judge', organisation: 'bank', roles: ['court'] },
+  // an organisation this service does not act for
+  { username: 'pirate', organisation: 'pirate', roles: ['depositor'] },
+];
+
 describe('judicial evidence API on a real consortium and PostgreSQL', () => {
   let consortium: LocalConsortium;
   let t: TestApp;
   const saved = { ...process.env };
   const http = () => request(t.app.getHttpServer());
-  const as = (org: string) => ({ 'x-trellis-member': org });
+  const tokens = new Map<string, string>();
+  /** The bearer token of `username`'s session (signed in before the tests). */
+  const as = (username: string) => ({ authorization: `Bearer ${tokens.get(username) ?? '-'}` });
 
   beforeAll(async () => {
     consortium = await startEvidenceConsortium();
     Object.assign(process.env, evidenceEnv(consortium, 'https://portal.example'), {
       TRELLIS_EVIDENCE_UPLOAD_LIMIT: String(8 * 1024 * 1024),
     });
-    t = await createTestApp({ verticals: [judicialEvidenceVertical], service: 'evidence-e2e' });
+    const accounts = await writeTestAccounts(ACCOUNTS);
+    t = await createTestApp({
+      verticals: [judicialEvidenceVertical],
+      service: 'evidence-e2e',
+      config: { TRELLIS_ACCOUNTS_FILE: accounts },
+    });
     expect(t.db.kind).toBe(process.env['DATABASE_URL'] ? 'postgres' : 'pglite');
+    for (const a of ACCOUNTS) {
+      const res = await http()
+        .post('/api/sessions')
+        .send({ username: a.username, password: TEST_PASSWORD })
+        .expect(201);
+      tokens.set(a.username, res.body.token as string);
+    }
   });
 
   afterAll(async () => {
@@ -88,7 +124,11 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
     await http().get(`${BASE}/deposits/${res.body.id}`).expect(200, res.body);
     const mine = await http().get(`${BASE}/deposits`).set(as('bank')).expect(200);
     expect(mine.body.items.map((x: { id: string }) => x.id)).toContain(res.body.id);
-    const others = await http().get(`${BASE}/deposits`).set(as('manufacturer')).expect(200);
+    // a browser sends the session as its cookie instead of a bearer token
+    const others = await http()
+      .get(`${BASE}/deposits`)
+      .set('cookie', `trellis_session=${tokens.get('manufacturer')}`)
+      .expect(200);
     expect(others.body.items.map((x: { id: string }) => x.id)).not.toContain(res.body.id);
     const search = await http()
       .get(`${BASE}/deposits?q=contract%20001`)
@@ -234,7 +274,7 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
     ).body;
     const p = await http()
       .post(`${BASE}/deposits/${d.id}/presentations`)
-      .set(as('court'))
+      .set(as('clerk'))
       .send({ caseNumber: '(2026)浙0192民初1234号' })
       .expect(201);
     expect(p.body).toMatchObject({
@@ -245,26 +285,43 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
     });
     const again = await http()
       .post(`${BASE}/deposits/${d.id}/presentations`)
-      .set(as('court'))
+      .set(as('clerk'))
       .send({ caseNumber: '(2026)浙0192民初1234号' })
       .expect(409);
     expect(problem(again.body)).toBe('already-presented');
+    // the court role on an account of an organisation that is no court: the service refuses
     const bank = await http()
       .post(`${BASE}/deposits/${d.id}/presentations`)
-      .set(as('bank'))
+      .set(as('bank-judge'))
       .send({ caseNumber: 'C-1' })
       .expect(403);
     expect(problem(bank.body)).toBe('not-a-court');
+    // the court's own organisation, but a depositor account: the sign-in guard refuses
+    for (const depositor of ['court', 'bank']) {
+      const noRole = await http()
+        .post(`${BASE}/deposits/${d.id}/presentations`)
+        .set(as(depositor))
+        .send({ caseNumber: 'C-2' })
+        .expect(403);
+      expect(problem(noRole.body)).toBe('role-required');
+      expect(noRole.body.required).toEqual(['court']);
+    }
+    const anonymous = await http()
+      .post(`${BASE}/deposits/${d.id}/presentations`)
+      .send({ caseNumber: 'C-3' })
+      .expect(401);
+    expect(problem(anonymous.body)).toBe('sign-in-required');
     await http()
       .post(`${BASE}/deposits/${sha256('none')}/presentations`)
-      .set(as('court'))
+      .set(as('clerk'))
       .send({ caseNumber: 'C-1' })
       .expect(404);
     await http()
       .post(`${BASE}/deposits/${d.id}/presentations`)
-      .set(as('court'))
+      .set(as('clerk'))
       .send({ caseNumber: 'a/b' })
       .expect(400);
+    // none of the refused presentations was recorded
     const shown = await http().get(`${BASE}/deposits/${d.id}`).expect(200);
     expect(shown.body.presentations).toEqual([
       expect.objectContaining({ caseNumber: '(2026)浙0192民初1234号', court: 'court' }),
@@ -354,6 +411,14 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
       .set(as('manufacturer'))
       .expect(403);
     expect(problem(other.body)).toBe('not-depositor');
+    // the court's clerk signs in for presentations, not to read depositors' metadata
+    const clerk = await http()
+      .get(`${BASE}/deposits/${d.id}/metadata`)
+      .set(as('clerk'))
+      .expect(403);
+    expect(problem(clerk.body)).toBe('role-required');
+    const anonymous = await http().get(`${BASE}/deposits/${d.id}/metadata`).expect(401);
+    expect(problem(anonymous.body)).toBe('sign-in-required');
     // the chain's copy of the transaction carries no metadata in clear
     const tx = await (await fetch(`${consortium.nodes[0]}/v1/transactions/${d.id}`)).text();
     expect(tx).not.toContain('330106199001011234');
@@ -364,7 +429,48 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
       .length;
     const ok = { ...digests('bad inputs'), type: 'contract', title: 'ok' };
     const cases: [string, () => request.Test, number, string][] = [
-      ['no member', () => http().post(`${BASE}/deposits`).send(ok), 401, 'member-required'],
+      ['no session', () => http().post(`${BASE}/deposits`).send(ok), 401, 'sign-in-required'],
+      [
+        'unknown session',
+        () =>
+          http()
+            .post(`${BASE}/deposits`)
+            .set('authorization', `Bearer ${'A'.repeat(43)}`)
+            .send(ok),
+        401,
+        'sign-in-required',
+      ],
+      [
+        'upload without session',
+        () =>
+          http()
+            .post(`${BASE}/deposits/upload`)
+            .field('type', 'contract')
+            .field('title', 't')
+            .attach('file', Buffer.from('z'), 'z'),
+        401,
+        'sign-in-required',
+      ],
+      ['list without session', () => http().get(`${BASE}/deposits`), 401, 'sign-in-required'],
+      ['court clerk deposits', () => deposit('clerk', ok), 403, 'role-required'],
+      [
+        'court clerk uploads',
+        () =>
+          http()
+            .post(`${BASE}/deposits/upload`)
+            .set(as('clerk'))
+            .field('type', 'contract')
+            .field('title', 't')
+            .attach('file', Buffer.from('z'), 'z'),
+        403,
+        'role-required',
+      ],
+      [
+        'court clerk lists',
+        () => http().get(`${BASE}/deposits`).set(as('clerk')),
+        403,
+        'role-required',
+      ],
       ['unknown member', () => deposit('pirate', ok), 403, 'unknown-member'],
       ['bad sha256', () => deposit('bank', { ...ok, sha256: 'xyz' }), 400, 'validation-failed'],
       [

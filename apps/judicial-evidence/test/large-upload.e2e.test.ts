@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { TEST_PASSWORD } from '@trellis/shared/testing';
 import { type EvidenceStack, startEvidenceStack } from './support/evidence-stack';
 
 const GIB = 1024 * 1024 * 1024;
@@ -36,6 +37,14 @@ describe('a 1 GiB streamed upload', () => {
       `${stack.apiUrl}/api/judicial-evidence/verify?sha256=${'0'.repeat(64)}`,
     );
     expect(warm.status).toBe(200);
+    // the stack's bank depositor signs in; the upload carries its session as a bearer token
+    const session = await fetch(`${stack.apiUrl}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'depositor', password: TEST_PASSWORD }),
+    });
+    expect(session.status).toBe(201);
+    const { token } = (await session.json()) as { token: string };
     const baseline = rssBytes(stack.pid);
     let peak = baseline;
     const sampler = setInterval(() => {
@@ -72,7 +81,7 @@ describe('a 1 GiB streamed upload', () => {
           headers: {
             'content-type': `multipart/form-data; boundary=${boundary}`,
             'content-length': head.length + GIB + tail.length,
-            'x-trellis-member': 'court',
+            authorization: `Bearer ${token}`,
           },
         },
         (res) => {
@@ -109,7 +118,7 @@ describe('a 1 GiB streamed upload', () => {
     expect(deposit).toMatchObject({
       sha256: sha256.digest('hex'),
       sm3: sm3.digest('hex'),
-      depositor: 'court',
+      depositor: 'bank',
     });
     const growth = peak - baseline;
     process.stdout.write(

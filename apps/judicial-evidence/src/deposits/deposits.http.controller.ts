@@ -1,14 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ValidationFailedError, toFieldErrors } from '@trellis/shared';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  CurrentAccount,
+  type Principal,
+  SignedIn,
+  ValidationFailedError,
+  toFieldErrors,
+} from '@trellis/shared';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
 import { EvidenceChain } from '../chain/evidence-chain';
 import { renderEvidenceCertificate } from '../certificate';
 import { CertificateUnavailableError, NoSuchDepositError, NotDepositorError } from '../errors';
-import { ActingMember } from '@trellis/shared';
 import type { DepositView, PresentationView } from '../read-model/deposit-view';
 import { EvidenceReadModel } from '../read-model/evidence-read-model';
 import {
@@ -23,6 +28,7 @@ import {
   DepositFieldsDto,
   PresentRequestDto,
 } from './deposit.request.dto';
+import { EVIDENCE_ROLES } from './roles';
 import { hashUpload } from './stream-digests';
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -40,12 +46,6 @@ function bad(field: string, message: string): ValidationFailedError {
   return new ValidationFailedError([{ field, pointer: `#/${field}`, message }]);
 }
 
-const memberHeader = ApiHeader({
-  name: 'X-Trellis-Member',
-  required: true,
-  description: 'The organisation (one the service acts for) that signs',
-});
-
 @ApiTags('judicial-evidence')
 @Controller('deposits')
 export class DepositsHttpController {
@@ -58,10 +58,13 @@ export class DepositsHttpController {
 
   @Post()
   @HttpCode(201)
-  @memberHeader
-  @ApiOperation({ summary: 'Deposit evidence by its digests (the evidence stays with you)' })
+  @SignedIn(EVIDENCE_ROLES.depositor)
+  @ApiOperation({
+    summary:
+      "Deposit evidence by its digests (the evidence stays with you), as the signed-in depositor's organisation",
+  })
   deposit(
-    @ActingMember() org: string,
+    @CurrentAccount() { organisation: org }: Principal,
     @Body() body: DepositDigestRequestDto,
   ): Promise<DepositView> {
     return this.commands.execute(new DepositEvidenceCommand(org, body));
@@ -69,13 +72,16 @@ export class DepositsHttpController {
 
   @Post('upload')
   @HttpCode(201)
-  @memberHeader
+  @SignedIn(EVIDENCE_ROLES.depositor)
   @ApiOperation({
     summary: 'Deposit a file: streamed and hashed (SHA-256 + SM3) on the way, never stored',
     description:
       'multipart/form-data: fields type, title, parent?, corrects?, metadata? (JSON text), metadataRecipients? (comma-separated), and the part `file` (up to 2 GiB).',
   })
-  async upload(@ActingMember() org: string, @Req() req: Request): Promise<DepositView> {
+  async upload(
+    @CurrentAccount() { organisation: org }: Principal,
+    @Req() req: Request,
+  ): Promise<DepositView> {
     this.chain.member(org); // an unknown member is refused before the upload is read
     const upload = await hashUpload(req, this.chain.config.uploadLimitBytes);
     const f = upload.fields;
@@ -105,12 +111,13 @@ export class DepositsHttpController {
   }
 
   @Get()
-  @memberHeader
+  @SignedIn(EVIDENCE_ROLES.depositor)
   @ApiOperation({
-    summary: "The acting organisation's deposits, newest first; q searches title, id and digests",
+    summary:
+      "The signed-in depositor organisation's deposits, newest first; q searches title, id and digests",
   })
   list(
-    @ActingMember() org: string,
+    @CurrentAccount() { organisation: org }: Principal,
     @Query('q') q?: string,
     @Query('type') type?: string,
     @Query('limit') limit?: string,
@@ -220,10 +227,12 @@ export class DepositsHttpController {
   }
 
   @Get(':id/metadata')
-  @memberHeader
-  @ApiOperation({ summary: "The deposit's private metadata, for a recipient organisation" })
+  @SignedIn(EVIDENCE_ROLES.depositor)
+  @ApiOperation({
+    summary: "The deposit's private metadata, for a depositor account of a recipient organisation",
+  })
   async metadata(
-    @ActingMember() org: string,
+    @CurrentAccount() { organisation: org }: Principal,
     @Param('id') id: string,
   ): Promise<{ metadata: unknown }> {
     depositIdParam(id);
@@ -240,10 +249,13 @@ export class DepositsHttpController {
 
   @Post(':id/presentations')
   @HttpCode(201)
-  @memberHeader
-  @ApiOperation({ summary: 'A court records that the deposit was presented in a case' })
+  @SignedIn(EVIDENCE_ROLES.court)
+  @ApiOperation({
+    summary:
+      "A court records that the deposit was presented in a case, as the signed-in account's court",
+  })
   present(
-    @ActingMember() org: string,
+    @CurrentAccount() { organisation: org }: Principal,
     @Param('id') id: string,
     @Body() body: PresentRequestDto,
   ): Promise<PresentationView> {
