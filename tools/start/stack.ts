@@ -113,8 +113,8 @@ export async function issueRoleMembersOnce(options: StackOptions, log: string): 
 }
 
 /**
- * The seeded demo accounts of the local consortium (one per role of the e-invoice pages), each
- * with a password generated at the first start. Real deployments list their own people in an
+ * The seeded demo accounts of the local consortium (one per role of the e-invoice and evidence
+ * pages), each with a password generated at the first start. Real deployments list their own people in an
  * accounts file (`npm run accounts`); nothing here is used outside `npm start`.
  */
 export const DEMO_ACCOUNTS = [
@@ -122,6 +122,8 @@ export const DEMO_ACCOUNTS = [
   { username: 'merchant', organisation: 'manufacturer', roles: ['merchant'] },
   { username: 'buyer', organisation: 'bank', roles: ['buyer'], subject: 'E-0001' },
   { username: 'finance', organisation: 'bank', roles: ['enterprise'] },
+  { username: 'depositor', organisation: 'bank', roles: ['depositor'] },
+  { username: 'court-clerk', organisation: 'court', roles: ['court'] },
 ] as const;
 
 /** The accounts file the API server reads, and where the demo passwords are kept for people. */

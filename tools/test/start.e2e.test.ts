@@ -152,12 +152,23 @@ describe('npm start', () => {
     expect(nodes.map((n) => n.org)).toEqual(['tax-bureau', 'bank', 'court', 'manufacturer']);
     expect(nodes.every((n) => n.height >= 3n && n.peers === 3)).toBe(true);
 
-    // The API server acts on that chain: a deposit commits and is projected into the embedded
-    // database's read model.
+    // The API server acts on that chain: the seeded depositor signs in (its password generated
+    // at the first start), its deposit commits and is projected into the embedded database's
+    // read model.
+    const demoPasswords = await readFile(join(dataDir, 'demo-passwords.txt'), 'utf8');
+    const depositor = /^depositor\s+(\S+)\s+bank \(depositor\)$/m.exec(demoPasswords);
+    expect(depositor).not.toBeNull();
+    const depositorSession = await fetch(`${api}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'depositor', password: depositor![1] }),
+    });
+    expect(depositorSession.status).toBe(201);
+    const { token } = (await depositorSession.json()) as { token: string };
     const hex = (c: string) => c.repeat(64);
     const deposited = await fetch(`${api}/api/judicial-evidence/deposits`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-trellis-member': 'bank' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({
         sha256: hex('1'),
         sm3: hex('2'),

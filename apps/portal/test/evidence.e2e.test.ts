@@ -1,8 +1,9 @@
 // End-to-end test of the evidence pages against the real stack: four validator processes, the
 // judicial-evidence service on a fresh PostgreSQL database (apps/judicial-evidence's test
 // stack, run as a child process), and `next start` of the built portal, read by Debian's
-// Chromium. Nothing is mocked: deposits are committed on the chain, and the court page verifies
-// their proof bundles in the browser against the consortium's genesis file.
+// Chromium. Nothing is mocked: the depositor signs in with the service's own sign-in, deposits
+// are committed on the chain, and the court page (no sign-in) verifies their proof bundles in
+// the browser against the consortium's genesis file.
 //
 // TRELLIS_GUIDE_SCREENSHOTS=1 also saves the screenshots of docs/guides/judicial-evidence.md.
 import { execFileSync } from 'node:child_process';
@@ -25,6 +26,13 @@ const REPO = path.resolve(PORTAL_DIR, '..', '..');
 const GUIDE_IMG =
   process.env['TRELLIS_GUIDE_SCREENSHOTS'] === '1' ? path.join(REPO, 'docs/guides/img') : null;
 const API = '/api/judicial-evidence';
+
+// The accounts of apps/judicial-evidence's test stack (EVIDENCE_TEST_ACCOUNTS there; the portal
+// may import nothing of ours, so they are named here), with the test password.
+const PASSWORD = 'test password, not a secret';
+/** The bank's depositor (role depositor) and the court's clerk (role court). */
+const DEPOSITOR = 'depositor';
+const CLERK = 'clerk';
 
 interface Deposit {
   id: string;
@@ -127,14 +135,73 @@ describe('evidence pages on the real stack', () => {
     return { state: await el.getAttribute('data-state'), text: (await el.innerText()).trim() };
   }
 
+  /** Signs in through the evidence page's sign-in box (nobody is signed in yet). */
+  async function signInAs(username: string): Promise<void> {
+    await page.getByTestId('signin-username').waitFor({ timeout: 60_000 });
+    await page.getByTestId('signin-username').fill(username);
+    await page.getByTestId('signin-password').fill(PASSWORD);
+    await page.getByTestId('signin-submit').click();
+    await page
+      .getByTestId('signed-in-as')
+      .filter({ hasText: `Signed in as ${username} ` })
+      .waitFor({ timeout: 60_000 });
+  }
+
+  /** A session token of `username`, for API calls outside the browser (not its cookie jar). */
+  async function bearer(username: string): Promise<Record<string, string>> {
+    const res = await fetch(`${portalUrl}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    expect(res.status).toBe(201);
+    const { token } = (await res.json()) as { token: string };
+    return { authorization: `Bearer ${token}` };
+  }
+
+  it('depositor page: asks for sign-in, and shows a court clerk which role it needs', async () => {
+    await page.goto(`${portalUrl}/evidence`);
+    await page.getByTestId('signin-username').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('signin-hint').innerText()).toContain('depositor role');
+    expect(await page.getByTestId('deposit-file').count()).toBe(0);
+    // Without a session the API refuses the organisation's list and a deposit.
+    const anonymous = [
+      await page.request.get(`${portalUrl}${API}/deposits`),
+      await page.request.post(`${portalUrl}${API}/deposits`, {
+        data: { sha256: '1'.repeat(64), sm3: '2'.repeat(64), type: 'other', title: 'anonymous' },
+      }),
+    ];
+    for (const res of anonymous) {
+      expect(res.status()).toBe(401);
+      expect((await res.json()) as { type: string }).toMatchObject({
+        type: 'urn:trellis:problem:sign-in-required',
+      });
+    }
+
+    await signInAs(CLERK);
+    const refusal = page.getByTestId('role-required');
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toContain(
+      'The evidence desk is for an account with the depositor role; clerk has the court role.',
+    );
+    expect(await page.getByTestId('deposit-file').count()).toBe(0);
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('signin-hint').waitFor();
+    expect(await page.getByTestId('signed-in-as').count()).toBe(0);
+  }, 120_000);
+
   it('depositor page: deposits a file with upload progress, and lists it in My deposits', async () => {
     await page.goto(`${portalUrl}/evidence`);
-    const select = page.getByTestId('member-select');
-    await page.waitForFunction(
-      () => document.querySelectorAll('[data-testid="member-select"] option').length === 4,
+    await signInAs(DEPOSITOR);
+    // The desk acts as the account's organisation, named as the consortium's genesis names it.
+    await page
+      .getByTestId('depositor-org')
+      .filter({ hasText: 'Commercial Bank' })
+      .waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('depositor-org').innerText()).toBe(
+      'Deposits are made for Commercial Bank (bank), the organisation of depositor.',
     );
-    expect(await select.locator('option').allInnerTexts()).toContain('Commercial Bank (bank)');
-    await select.selectOption('bank');
+    expect(await page.getByTestId('deposit-submit').innerText()).toBe('Deposit as Commercial Bank');
     await page.getByTestId('deposit-file').setInputFiles(genuine.file);
     await page.getByTestId('deposit-type').selectOption('contract');
     await page.getByTestId('deposit-title').fill('Loan agreement 2026-117');
@@ -321,7 +388,7 @@ describe('evidence pages on the real stack', () => {
     // A later deposit in the same evidence chain (by digest), and a court's presentation.
     const photo = evidenceBytes(4096, 7);
     const child = await page.request.post(`${portalUrl}${API}/deposits`, {
-      headers: { 'X-Trellis-Member': 'manufacturer' },
+      headers: await bearer(DEPOSITOR),
       data: {
         sha256: sha256(photo),
         sm3: createHash('sha256').update('not the real sm3').digest('hex'),
@@ -331,9 +398,18 @@ describe('evidence pages on the real stack', () => {
       },
     });
     expect(child.status()).toBe(201);
+    // Only an account with the court role records a presentation, for its court.
+    const byDepositor = await page.request.post(
+      `${portalUrl}${API}/deposits/${deposit.id}/presentations`,
+      { headers: await bearer(DEPOSITOR), data: { caseNumber: '(2026) Civ 117' } },
+    );
+    expect(byDepositor.status()).toBe(403);
+    expect((await byDepositor.json()) as { type: string }).toMatchObject({
+      type: 'urn:trellis:problem:role-required',
+    });
     const presented = await page.request.post(
       `${portalUrl}${API}/deposits/${deposit.id}/presentations`,
-      { headers: { 'X-Trellis-Member': 'court' }, data: { caseNumber: '(2026) Civ 117' } },
+      { headers: await bearer(CLERK), data: { caseNumber: '(2026) Civ 117' } },
     );
     expect(presented.status()).toBe(201);
 

@@ -1,7 +1,8 @@
 'use client';
-// The depositor's desk: act as one of the consortium's member organisations (the API's
-// X-Trellis-Member header, until sign-in arrives), deposit a file in one step with upload
-// progress, and list the organisation's deposits with their certificates and court links.
+// The depositor's desk: sign in with the depositor role (the e-invoice desks' sign-in box: the
+// session is an HttpOnly cookie the browser sends with every /api request), deposit a file in
+// one step with upload progress, and list the signed-in account's organisation's deposits with
+// their certificates and court links. The desk acts as that account's organisation.
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import {
   ApiError,
@@ -18,8 +19,15 @@ import {
   isHex64,
   problemOf,
 } from '../_lib/evidence-api';
+import { type InvoiceRole, SESSION_ENDED_EVENT } from '../_lib/invoice-api';
+import { SignInGate, type SignedIn } from '../invoices/_components/sign-in';
 
-const MEMBER_KEY = 'trellis.evidence.member';
+/**
+ * The role this desk is for (apps/judicial-evidence/src/deposits/roles.ts). The shared sign-in
+ * box types its roles as the e-invoice ones but only compares them as strings.
+ */
+const DESK_ROLES = ['depositor'] as readonly string[] as readonly InvoiceRole[];
+
 const PAGE_SIZE = 20;
 
 type Progress =
@@ -32,10 +40,19 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** POSTs multipart `form` with upload progress (fetch reports none), resolving to the deposit. */
+/** A request answered 401 sign-in-required: the session ended, the sign-in box asks again. */
+function announceSessionEnd(error: unknown): void {
+  if (error instanceof ApiError && error.code === 'sign-in-required') {
+    window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
+  }
+}
+
+/**
+ * POSTs multipart `form` with upload progress (fetch reports none), resolving to the deposit.
+ * Same-origin: the browser sends the session cookie with it.
+ */
 function uploadWithProgress(
   url: string,
-  member: string,
   form: FormData,
   onProgress: (done: number, total: number) => void,
   onSent: () => void,
@@ -43,7 +60,6 @@ function uploadWithProgress(
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
-    xhr.setRequestHeader('X-Trellis-Member', member);
     xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded, e.total);
@@ -67,8 +83,26 @@ function uploadWithProgress(
 }
 
 export function EvidenceDesk() {
+  return (
+    <main className="evidence-page">
+      <p className="crumbs">
+        <a href="/">Trellis</a> › Evidence deposits
+      </p>
+      <h1>Evidence deposits</h1>
+      <p className="lead">
+        Deposit a piece of evidence: its SHA-256 and SM3 digests are written on the chain with your
+        organisation’s name and the time. The file itself is not stored.
+      </p>
+      <SignInGate desk="evidence desk" roles={DESK_ROLES}>
+        {(signedIn) => <DepositorWork signedIn={signedIn} />}
+      </SignInGate>
+    </main>
+  );
+}
+
+function DepositorWork({ signedIn: { account, orgName } }: { signedIn: SignedIn }) {
+  const org = account.organisation;
   const [orgs, setOrgs] = useState<readonly Organisation[]>([]);
-  const [member, setMember] = useState<string>('');
   const [file, setFile] = useState<File | null>(null);
   const [type, setType] = useState<string>('document');
   const [title, setTitle] = useState('');
@@ -84,19 +118,11 @@ export function EvidenceDesk() {
   const [listError, setListError] = useState<string | null>(null);
   const [listLoading, setListLoading] = useState(false);
 
-  // The members to act as: the consortium's organisations, as its genesis file names them.
+  // The organisations' names, as the consortium's genesis file gives them (the chain's own).
   useEffect(() => {
     apiJson<unknown>('/genesis')
-      .then((genesis) => {
-        const list = genesisOrganisations(genesis);
-        if (list.length === 0) throw new Error('the genesis file names no organisations');
-        setOrgs(list);
-        const saved = window.localStorage.getItem(MEMBER_KEY);
-        setMember(list.some((o) => o.id === saved) ? saved! : list[0]!.id);
-      })
-      .catch((error: unknown) =>
-        setListError(`the consortium's organisations could not be loaded: ${errorText(error)}`),
-      );
+      .then((genesis) => setOrgs(genesisOrganisations(genesis)))
+      .catch(() => setOrgs([])); // the names are a nicety: ids stand in for them
   }, []);
 
   const loadList = useCallback(
@@ -109,30 +135,24 @@ export function EvidenceDesk() {
       try {
         const page = await apiJson<{ items: Deposit[]; next: string | null }>(
           `/deposits?${params}`,
-          { headers: { 'X-Trellis-Member': member } },
         );
         setItems((old) => (before ? [...old, ...page.items] : page.items));
         setNext(page.next);
       } catch (error) {
         setListError(errorText(error));
+        announceSessionEnd(error);
       } finally {
         setListLoading(false);
       }
     },
-    [member, query],
+    [query],
   );
 
-  // The list follows the acting organisation (the search runs when submitted).
+  // The list loads once signed in (the desk starts afresh for another account); the search
+  // runs when submitted.
   useEffect(() => {
-    if (member) void loadList(null);
-  }, [member]); // not on `loadList`: it changes with every keystroke of the search
-
-  function chooseMember(id: string) {
-    setMember(id);
-    setCreated(null);
-    setDepositError(null);
-    window.localStorage.setItem(MEMBER_KEY, id);
-  }
+    void loadList(null);
+  }, []); // not on `loadList`: it changes with every keystroke of the search
 
   async function onDeposit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -154,7 +174,6 @@ export function EvidenceDesk() {
       setProgress({ kind: 'uploading', done: 0, total: file.size });
       const deposit = await uploadWithProgress(
         `${EVIDENCE_API}/deposits/upload`,
-        member,
         form,
         (done, total) => setProgress({ kind: 'uploading', done, total }),
         () => setProgress({ kind: 'committing' }),
@@ -169,48 +188,22 @@ export function EvidenceDesk() {
           ? error.problem['existing']
           : undefined;
       setDepositError({ text: errorText(error), ...(existing ? { existing } : {}) });
+      announceSessionEnd(error);
     } finally {
       setProgress({ kind: 'idle' });
     }
   }
 
   const busy = progress.kind !== 'idle';
-  const memberName = orgs.find((o) => o.id === member)?.name ?? member;
+  const orgLabel = orgs.find((o) => o.id === org)?.name ?? orgName(org);
 
   return (
-    <main className="evidence-page">
-      <p className="crumbs">
-        <a href="/">Trellis</a> › Evidence deposits
-      </p>
-      <h1>Evidence deposits</h1>
-      <p className="lead">
-        Deposit a piece of evidence: its SHA-256 and SM3 digests are written on the chain with your
-        organisation’s name and the time. The file itself is not stored.
-      </p>
-
-      <section className="card" aria-labelledby="member-heading">
-        <h2 id="member-heading">Acting organisation</h2>
-        <label>
-          Act as{' '}
-          <select
-            data-testid="member-select"
-            value={member}
-            onChange={(e) => chooseMember(e.target.value)}
-          >
-            {orgs.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name} ({o.id})
-              </option>
-            ))}
-          </select>
-        </label>
-        <p className="muted">
-          A stand-in for signing in: the service acts for this member organisation.
-        </p>
-      </section>
-
+    <>
       <section className="card" aria-labelledby="deposit-heading">
         <h2 id="deposit-heading">New deposit</h2>
+        <p className="muted" data-testid="depositor-org">
+          Deposits are made for {orgLabel} ({org}), the organisation of {account.username}.
+        </p>
         <form className="stack" onSubmit={onDeposit}>
           <label>
             File{' '}
@@ -277,8 +270,8 @@ export function EvidenceDesk() {
             </datalist>
           </label>
           <div className="row">
-            <button type="submit" data-testid="deposit-submit" disabled={busy || !member}>
-              Deposit as {memberName}
+            <button type="submit" data-testid="deposit-submit" disabled={busy}>
+              Deposit as {orgLabel}
             </button>
           </div>
           {progress.kind !== 'idle' && (
@@ -402,6 +395,6 @@ export function EvidenceDesk() {
           </button>
         )}
       </section>
-    </main>
+    </>
   );
 }
