@@ -30,3 +30,9 @@ export class InvoiceRefusedError extends defineProblem(
 ) {}
 /** A buyer account without the buyer id it claims under (its subject in the accounts file). */
 export class NoBuyerIdError extends defineProblem('no-buyer-id', 'Buyer id missing', 403) {}
+/** Recording a payment as an organisation without a `payments` member in this service. */
+export class NotPaymentProcessorError extends defineProblem(
+  'not-payment-processor',
+  'Payments role required',
+  403,
+) {}

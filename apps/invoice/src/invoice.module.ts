@@ -6,6 +6,7 @@ import { InvoiceChain } from './chain/invoice-chain';
 import {
   CreditNoteHandler,
   IssueInvoiceHandler,
+  RecordPaymentHandler,
   RegisterMerchantHandler,
   TransitionHandler,
 } from './invoices/commands';
@@ -35,6 +36,7 @@ import { InvoiceReadModel } from './read-model/invoice-read-model';
     InvoiceSubmitter,
     IssueBatcher,
     RegisterMerchantHandler,
+    RecordPaymentHandler,
     IssueInvoiceHandler,
     CreditNoteHandler,
     TransitionHandler,

@@ -39,6 +39,9 @@ const ACCOUNTS: TestAccount[] = [
   // the role says tax bureau, the organisation is not: the contract still refuses
   { username: 'bank-rogue', organisation: 'bank', roles: ['tax-bureau'] },
   { username: 'pirate', organisation: 'pirate', roles: ['merchant'] },
+  { username: 'bank-payments', organisation: 'bank', roles: ['payments'] },
+  // the role says payments, but the court has no payments member
+  { username: 'court-payments', organisation: 'court', roles: ['payments'] },
 ];
 const line = (quantity: number, unitPriceMinor: number, taxRateBasisPoints = 1300) => ({
   description: 'Office chair',
@@ -80,11 +83,14 @@ describe('e-invoice API on a real consortium', () => {
           name: 'tax-officer',
           roles: ['service', 'tax-bureau'],
         },
+        { org: 'bank', file: 'payments', name: 'payment-gateway', roles: ['service', 'payments'] },
       ],
     });
     Object.assign(process.env, {
       TRELLIS_CHAIN_NODES: consortium.nodes.join(','),
       TRELLIS_CONSORTIUM_DIR: consortium.dir,
+      // an invoice without a recorded payment is an anomaly at once
+      TRELLIS_INVOICE_PAYMENT_GRACE_SECONDS: '0',
     });
     const accounts = await writeTestAccounts(ACCOUNTS);
     t = await createTestApp({
@@ -534,5 +540,41 @@ describe('e-invoice API on a real consortium', () => {
     // more than 20 within 60 s: flagged once, at the 21st
     expect(bursts).toHaveLength(1);
     expect(Number(bursts[0]!.number.slice(-9))).toBe(21);
+  });
+
+  it('payments_recordedByAProcessor_andInvoicesWithoutOrAbovePaymentAreAnomalies', async () => {
+    const paid = (await issue('pay-4001').expect(201)).body; // 113000 fen gross
+    const unpaid = (await issue('pay-4002').expect(201)).body;
+    const short = (await issue('pay-4003').expect(201)).body;
+    const record = (username: string, paymentId: string, amountMinor: number) =>
+      http()
+        .post(`${BASE}/payments`)
+        .set(as(username))
+        .send({ merchant: SHOP, paymentId, amountMinor });
+    expect((await record('bank-payments', 'pay-4001', 113_000).expect(201)).body).toMatchObject({
+      paymentId: 'pay-4001',
+      amountMinor: '113000',
+      processor: 'bank',
+    });
+    await record('bank-payments', 'pay-4003', 100_000).expect(201);
+    const twice = await record('bank-payments', 'pay-4001', 113_000).expect(409);
+    expect(twice.body.reason).toBe('payment-already-recorded');
+    expect(problem((await record('shop', 'pay-4002', 1).expect(403)).body)).toBe('role-required');
+    expect(problem((await record('court-payments', 'pay-4002', 1).expect(403)).body)).toBe(
+      'not-payment-processor',
+    );
+    expect(problem((await record('bank-payments', 'pay 4002', 1).expect(400)).body)).toBe(
+      'validation-failed',
+    );
+    const anomalies = (
+      await http().get(`${BASE}/supervision/anomalies`).set(as('officer')).expect(200)
+    ).body as { kind: string; number: string; detail: string }[];
+    const of = (number: string) => anomalies.filter((a) => a.number === number).map((a) => a.kind);
+    expect(of(paid.number)).toEqual([]);
+    expect(of(unpaid.number)).toEqual(['invoice-without-payment']);
+    expect(of(short.number)).toEqual(['invoiced-above-payment']);
+    expect(anomalies.find((a) => a.number === short.number)!.detail).toBe(
+      'payment pay-4003 of 100000 fen is invoiced for 113000 fen',
+    );
   });
 });

@@ -2,6 +2,7 @@ import { PROBLEM_CONTENT_TYPE } from '@trellis/shared';
 import { type TestApp, createTestApp } from '@trellis/shared/testing';
 import request from 'supertest';
 import { invoiceVertical } from '../src';
+import { paymentGraceMs } from '../src/read-model/invoice-read-model';
 
 describe('invoice API (standalone)', () => {
   let t: TestApp;
@@ -15,7 +16,7 @@ describe('invoice API (standalone)', () => {
     expect(res.body).toEqual({
       status: 'ok',
       vertical: 'invoice',
-      contract: { name: 'invoice', version: 2 },
+      contract: { name: 'invoice', version: 3 },
       database: 'up',
     });
   });
@@ -89,5 +90,15 @@ describe('invoice API (standalone)', () => {
       .send(JSON.stringify({ currency: 'CNY', lines: [], pad: 'x'.repeat(1_100_000) }))
       .expect(413);
     expect(res.body.type).toBe('urn:trellis:problem:payload-too-large');
+  });
+
+  it('paymentGrace_isConfigurable_andBadValuesStopTheService', () => {
+    expect(paymentGraceMs(undefined)).toBe(600_000);
+    expect(paymentGraceMs('')).toBe(600_000);
+    expect(paymentGraceMs('0')).toBe(0);
+    expect(paymentGraceMs('86400')).toBe(86_400_000);
+    for (const bad of ['-1', '1.5', '86401', 'ten', '1e3']) {
+      expect(() => paymentGraceMs(bad)).toThrow(/TRELLIS_INVOICE_PAYMENT_GRACE_SECONDS/);
+    }
   });
 });

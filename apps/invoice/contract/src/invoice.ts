@@ -64,7 +64,7 @@ export interface InvoiceRecord {
 export const MAX_LINES = 200;
 const MAX_QUANTITY = 1_000_000_000n;
 const MAX_UNIT_PRICE = 1_000_000_000_000n; // 10 000 000 000.00 yuan
-const PAYMENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+export const PAYMENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /** China Standard Time has no daylight saving: invoice years are UTC+8 years. */
 const CST_OFFSET_MS = 8n * 3600n * 1000n;
 

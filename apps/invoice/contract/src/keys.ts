@@ -12,4 +12,6 @@ export const keys = {
   invoice: (number: string) => encoder.encode(`invoice/${number}`),
   /** payment/<merchant taxId>/<paymentId> → PaymentRecord */
   payment: (taxId: string, paymentId: string) => encoder.encode(`payment/${taxId}/${paymentId}`),
+  /** paid/<merchant taxId>/<paymentId> → the payment a payment processor recorded */
+  paid: (taxId: string, paymentId: string) => encoder.encode(`paid/${taxId}/${paymentId}`),
 };

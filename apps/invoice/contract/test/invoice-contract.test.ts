@@ -246,6 +246,34 @@ describe('invoice contract', () => {
     );
   });
 
+  it('recordPayment_byAPaymentProcessorOnly_oncePerPayment', () => {
+    const c = withMerchants();
+    const PAYMENTS = ['service', 'payments'];
+    const args = { merchant: SHOP, paymentId: 'pay-9', amountMinor: 11_300n };
+    expect(c.refused(() => c.call('bank', 'recordPayment', args))).toBe('forbidden');
+    const [e] = c.call('bank', 'recordPayment', args, PAYMENTS);
+    expect(e).toMatchObject({
+      type: 'invoice.payment-recorded',
+      data: { merchantTaxId: SHOP, paymentId: 'pay-9', amountMinor: 11_300n, processor: 'bank' },
+    });
+    expect(c.refused(() => c.call('court', 'recordPayment', args, PAYMENTS))).toBe(
+      'payment-already-recorded',
+    );
+    // the same payment id to another merchant is another payment
+    c.call('bank', 'recordPayment', { ...args, merchant: CAFE }, PAYMENTS);
+    for (const bad of [
+      { ...args, paymentId: 'pay 10' },
+      { ...args, paymentId: 'pay-10', amountMinor: 0n },
+      { ...args, paymentId: 'pay-10', amountMinor: 10n ** 15n + 1n },
+      { ...args, paymentId: 'pay-10', merchant: 'NOT-A-TAX-ID' },
+    ]) {
+      expect(c.refused(() => c.call('bank', 'recordPayment', bad, PAYMENTS))).toBe('invalid-args');
+    }
+    expect(
+      c.refused(() => c.call('bank', 'recordPayment', { ...args, merchant: BUYER_CO }, PAYMENTS)),
+    ).toBe('unknown-merchant');
+  });
+
   it('issue_onePaymentOneInvoice_unlessASplitIsDeclared', () => {
     const c = withMerchants();
     c.call('manufacturer', 'issue', issueArgs('pay-split', { paymentSplit: 3n }));

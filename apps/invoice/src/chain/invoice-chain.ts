@@ -1,6 +1,7 @@
 /**
  * The e-invoice service's door to the chain: the shared MemberChain with the tax bureau's
- * `bureau` member (role `tax-bureau`) and the vertical's errors.
+ * `bureau` member (role `tax-bureau`), payment processors' `payments` members (role
+ * `payments`) and the vertical's errors.
  */
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MemberChain, type TransactionSigner, loadChainServiceConfig } from '@trellis/shared/chain';
@@ -8,6 +9,7 @@ import {
   InvoiceChainUnavailableError,
   InvoiceRefusedError,
   InvoiceUnknownMemberError,
+  NotPaymentProcessorError,
   NotTaxBureauError,
 } from '../errors';
 
@@ -32,7 +34,7 @@ export class InvoiceChain extends MemberChain implements OnModuleInit {
     super({
       contract: CONTRACT,
       config: loadChainServiceConfig(process.env, 'TRELLIS_INVOICE_ORGS'),
-      signers: ['bureau'],
+      signers: ['bureau', 'payments'],
       keyPairs: ['documents'],
       errors: {
         unavailable: (message) => new InvoiceChainUnavailableError(message),
@@ -45,6 +47,16 @@ export class InvoiceChain extends MemberChain implements OnModuleInit {
   onModuleInit(): void {
     if (!this.connect())
       this.#logger.warn('TRELLIS_CHAIN_NODES is not set: the invoice routes answer 503');
+  }
+
+  /** `org`'s payment processor member (role `payments`, file `orgs/<org>/payments.*`). */
+  paymentsSigner(org: string): TransactionSigner {
+    const signer = this.roleSigner(org, 'payments');
+    if (signer === undefined)
+      throw new NotPaymentProcessorError(
+        `${org} has no member with the payments role in this service`,
+      );
+    return signer;
   }
 
   /** The tax bureau's member with the `tax-bureau` role, for `org`. */

@@ -7,6 +7,7 @@ import type {
   CreditNoteDto,
   InvoiceLineDto,
   IssueInvoiceDto,
+  RecordPaymentDto,
   RegisterMerchantDto,
 } from './invoice.dto';
 
@@ -34,6 +35,36 @@ export class RegisterMerchantHandler implements ICommandHandler<RegisterMerchant
   async execute({ org, body }: RegisterMerchantCommand): Promise<Record<string, unknown>> {
     await this.s.run(this.s.chain.bureauSigner(org), 'registerMerchant', { ...body });
     return (await this.s.readModel.merchants()).find((m) => m['taxId'] === body.taxId)!;
+  }
+}
+
+export class RecordPaymentCommand extends Command<Record<string, unknown>> {
+  constructor(
+    readonly org: string,
+    readonly body: RecordPaymentDto,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RecordPaymentCommand)
+export class RecordPaymentHandler implements ICommandHandler<RecordPaymentCommand> {
+  constructor(private readonly s: InvoiceSubmitter) {}
+
+  async execute({ org, body }: RecordPaymentCommand): Promise<Record<string, unknown>> {
+    const committed = await this.s.run(this.s.chain.paymentsSigner(org), 'recordPayment', {
+      merchant: body.merchant,
+      paymentId: body.paymentId,
+      amountMinor: BigInt(body.amountMinor),
+    });
+    return {
+      merchant: body.merchant,
+      paymentId: body.paymentId,
+      amountMinor: String(body.amountMinor),
+      processor: org,
+      txId: committed.id,
+      height: String(committed.height),
+    };
   }
 }
 

@@ -18,6 +18,8 @@ import {
 const USCC = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 const TEXT = /^(?!\s)[^\p{Cc}]*(?<!\s)$/u;
 const TEXT_MESSAGE = 'must have no control characters or surrounding spaces';
+const PAYMENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const PAYMENT_ID_MESSAGE = 'paymentId must be 1..64 characters of A-Z a-z 0-9 . _ : -';
 
 export class RegisterMerchantDto {
   @ApiProperty({ description: 'Unified social credit code (18 characters)' })
@@ -105,9 +107,7 @@ export class IssueInvoiceDto {
   merchant!: string;
 
   @ApiProperty({ description: 'The payment this invoice is for' })
-  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, {
-    message: 'paymentId must be 1..64 characters of A-Z a-z 0-9 . _ : -',
-  })
+  @Matches(PAYMENT_ID, { message: PAYMENT_ID_MESSAGE })
   paymentId!: string;
 
   @ApiPropertyOptional({ description: 'Declare the payment split into this many invoices (2..99)' })
@@ -162,4 +162,20 @@ export class ReasonDto {
   @MaxLength(200)
   @Matches(TEXT, { message: `reason ${TEXT_MESSAGE}` })
   reason!: string;
+}
+
+export class RecordPaymentDto {
+  @ApiProperty({ description: "The paid merchant's tax id" })
+  @Matches(USCC, { message: 'merchant must be a unified social credit code' })
+  merchant!: string;
+
+  @ApiProperty({ description: "The payment's id, as invoices name it" })
+  @Matches(PAYMENT_ID, { message: PAYMENT_ID_MESSAGE })
+  paymentId!: string;
+
+  @ApiProperty({ description: 'The amount paid, in fen (integer minor units)', minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  amountMinor!: number;
 }

@@ -20,11 +20,18 @@ import {
 import {
   CreditNoteCommand,
   IssueInvoiceCommand,
+  RecordPaymentCommand,
   RegisterMerchantCommand,
   type Transition,
   TransitionCommand,
 } from './commands';
-import { CreditNoteDto, IssueInvoiceDto, ReasonDto, RegisterMerchantDto } from './invoice.dto';
+import {
+  CreditNoteDto,
+  IssueInvoiceDto,
+  ReasonDto,
+  RecordPaymentDto,
+  RegisterMerchantDto,
+} from './invoice.dto';
 import { InvoiceChain } from '../chain/invoice-chain';
 import { InvoiceProjection } from '../read-model/invoice-projection';
 import { INVOICE_ROLES } from './roles';
@@ -79,6 +86,20 @@ export class InvoicesHttpController {
     @Body() body: RegisterMerchantDto,
   ): Promise<Record<string, unknown>> {
     return this.commands.execute(new RegisterMerchantCommand(account.organisation, body));
+  }
+
+  @Post('payments')
+  @HttpCode(201)
+  @SignedIn(INVOICE_ROLES.payments)
+  @ApiOperation({
+    summary:
+      'A payment processor records a payment to a merchant (once); invoices name their payment',
+  })
+  recordPayment(
+    @CurrentAccount() account: Principal,
+    @Body() body: RecordPaymentDto,
+  ): Promise<Record<string, unknown>> {
+    return this.commands.execute(new RecordPaymentCommand(account.organisation, body));
   }
 
   @Get('organisations')

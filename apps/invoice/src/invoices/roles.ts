@@ -4,4 +4,6 @@ export const INVOICE_ROLES = {
   buyer: 'buyer',
   enterprise: 'enterprise',
   taxBureau: 'tax-bureau',
+  /** A payment processor's system (a bank, a wallet): records payments. */
+  payments: 'payments',
 } as const;

@@ -234,6 +234,20 @@ async function applyEvent(m: EntityManager, e: ChainEvent, block: ChainBlock): P
       }
       return;
     }
+    case 'invoice.payment-recorded':
+      await m.query(
+        `INSERT INTO invoice_payment (merchant_tax_id, payment_id, amount_minor, processor, height, time_ms)
+         VALUES ($1,$2,$3,$4,$5,$6)`,
+        [
+          s(d, 'merchantTaxId'),
+          s(d, 'paymentId'),
+          s(d, 'amountMinor'),
+          s(d, 'processor'),
+          block.height.toString(),
+          s(d, 'timeMs'),
+        ],
+      );
+      return;
     case 'invoice.claimed':
       await m.query(
         "UPDATE invoice SET status = 'claimed', claimed_org = $2, claimed_buyer_id = $3 WHERE number = $1",

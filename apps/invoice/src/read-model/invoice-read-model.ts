@@ -57,11 +57,27 @@ interface InvoiceRow {
   tx_id: string;
 }
 
+/**
+ * How long an invoice may wait for its payment to be recorded before it is an anomaly:
+ * TRELLIS_INVOICE_PAYMENT_GRACE_SECONDS (0..86400, default 600).
+ */
+export function paymentGraceMs(value: string | undefined): number {
+  if (value === undefined || value === '') return 600_000;
+  if (!/^\d{1,6}$/.test(value) || Number(value) > 86_400) {
+    throw new Error(
+      'invalid configuration: TRELLIS_INVOICE_PAYMENT_GRACE_SECONDS must be an integer from 0 to 86400',
+    );
+  }
+  return Number(value) * 1000;
+}
+
 export const TOTAL_DIMENSIONS = ['merchant', 'industry', 'region', 'day'] as const;
 export type TotalDimension = (typeof TOTAL_DIMENSIONS)[number];
 
 @Injectable()
 export class InvoiceReadModel {
+  readonly #paymentGraceMs = paymentGraceMs(process.env['TRELLIS_INVOICE_PAYMENT_GRACE_SECONDS']);
+
   constructor(
     private readonly dataSource: DataSource,
     readonly chain: InvoiceChain,
@@ -166,9 +182,36 @@ export class InvoiceReadModel {
     }));
   }
 
-  async anomalies(limit = 200): Promise<Record<string, unknown>[]> {
+  /**
+   * The anomalies, newest first: those the projection and the service recorded (large credit
+   * notes, bursts, refused second reimbursements), and two read off the payments: invoices whose
+   * payment no processor recorded within the grace time, and payments invoiced above their amount.
+   */
+  async anomalies(limit = 200, nowMs = Date.now()): Promise<Record<string, unknown>[]> {
     const rows = (await this.dataSource.query(
-      `SELECT * FROM invoice_anomaly ORDER BY time_ms DESC, id DESC LIMIT ${Math.floor(limit)}`,
+      `SELECT kind, number, merchant_tax_id, detail, height, time_ms FROM (
+         SELECT kind, number, merchant_tax_id, detail, height, time_ms, id FROM invoice_anomaly
+         UNION ALL
+         SELECT 'invoice-without-payment', i.number, i.merchant_tax_id,
+                'no payment processor recorded payment ' || i.payment_id, i.issued_height,
+                i.issued_time_ms, 0
+           FROM invoice i
+           LEFT JOIN invoice_payment p
+             ON p.merchant_tax_id = i.merchant_tax_id AND p.payment_id = i.payment_id
+          WHERE i.kind = 'invoice' AND p.payment_id IS NULL AND i.issued_time_ms <= $1
+         UNION ALL
+         SELECT 'invoiced-above-payment', max(i.number), p.merchant_tax_id,
+                'payment ' || p.payment_id || ' of ' || p.amount_minor || ' fen is invoiced for '
+                  || sum(i.gross_minor - i.credited_minor) || ' fen',
+                max(i.issued_height), max(i.issued_time_ms), 0
+           FROM invoice i
+           JOIN invoice_payment p
+             ON p.merchant_tax_id = i.merchant_tax_id AND p.payment_id = i.payment_id
+          WHERE i.kind = 'invoice'
+          GROUP BY p.merchant_tax_id, p.payment_id, p.amount_minor
+         HAVING sum(i.gross_minor - i.credited_minor) > p.amount_minor
+       ) a ORDER BY time_ms DESC, id DESC, number DESC LIMIT ${Math.floor(limit)}`,
+      [nowMs - this.#paymentGraceMs],
     )) as Record<string, unknown>[];
     return rows.map((a) => ({
       kind: a['kind'],
