@@ -6,11 +6,6 @@ export class InvoiceChainUnavailableError extends defineProblem(
   'Chain unavailable',
   503,
 ) {}
-export class InvoiceMemberRequiredError extends defineProblem(
-  'member-required',
-  'Acting member required',
-  401,
-) {}
 export class InvoiceUnknownMemberError extends defineProblem(
   'unknown-member',
   'Unknown member',

@@ -24,7 +24,7 @@ export {
   withAccount,
 } from './accounts';
 export type { AccountEntry, Principal, ScryptCost } from './accounts';
-export { ActingMember, ChainModule, MEMBER_HEADER, sendGenesis } from './chain-nest';
+export { ChainModule, sendGenesis } from './chain-nest';
 export type { ChainModuleOptions } from './chain-nest';
 export { APP_CONFIG, ConfigError, ConfigModule, loadConfig } from './config';
 export type { AppConfig, ConfigIssue } from './config';
@@ -44,7 +44,6 @@ export {
   DomainError,
   defineProblem,
   MalformedRequestError,
-  MemberRequiredError,
   NotFoundError,
   PROBLEM_CONTENT_TYPE,
   PayloadTooLargeError,

@@ -1,4 +1,3 @@
 export { ChainModule } from './chain.module';
 export type { ChainModuleOptions } from './chain.module';
-export { ActingMember, MEMBER_HEADER } from './acting-member';
 export { sendGenesis } from './genesis';

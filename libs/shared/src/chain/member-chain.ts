@@ -132,7 +132,7 @@ export class MemberChain {
     return this.gateway.consortium;
   }
 
-  /** The member an `X-Trellis-Member` header names. */
+  /** The member of `org` (a signed-in account's organisation) this service acts for. */
   member(org: string): OrgMember {
     const member = this.consortium.members.get(org);
     if (member === undefined) {

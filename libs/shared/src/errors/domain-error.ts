@@ -83,13 +83,6 @@ export class UnavailableError extends DomainError {
   readonly status = 503;
 }
 
-/** A member route without the organisation that acts (`X-Trellis-Member`). */
-export class MemberRequiredError extends DomainError {
-  readonly code = 'member-required';
-  readonly title = 'Acting member required';
-  readonly status = 401;
-}
-
 /**
  * A DomainError class for one problem type of a vertical:
  * `class NoSuchInvoiceError extends defineProblem('no-such-invoice', 'No such invoice', 404) {}`.

@@ -3,7 +3,6 @@ export {
   DomainError,
   defineProblem,
   MalformedRequestError,
-  MemberRequiredError,
   NotFoundError,
   PayloadTooLargeError,
   UnavailableError,
