@@ -19,14 +19,13 @@ import {
   isHex64,
   problemOf,
 } from '../_lib/evidence-api';
-import { type InvoiceRole, SESSION_ENDED_EVENT } from '../_lib/invoice-api';
+import { SESSION_ENDED_EVENT } from '../_lib/invoice-api';
 import { SignInGate, type SignedIn } from '../invoices/_components/sign-in';
 
 /**
- * The role this desk is for (apps/judicial-evidence/src/deposits/roles.ts). The shared sign-in
- * box types its roles as the e-invoice ones but only compares them as strings.
+ * The role this desk is for (apps/judicial-evidence/src/deposits/roles.ts).
  */
-const DESK_ROLES = ['depositor'] as readonly string[] as readonly InvoiceRole[];
+const DESK_ROLES: readonly string[] = ['depositor'];
 
 const PAGE_SIZE = 20;
 

@@ -6,7 +6,6 @@
 import { type FormEvent, Fragment, type ReactNode, useCallback, useEffect, useState } from 'react';
 import {
   type Account,
-  type InvoiceRole,
   type Organisation,
   SESSION_ENDED_EVENT,
   currentAccount,
@@ -57,7 +56,7 @@ export function SignInGate({
   /** The desk's name in messages: "merchant desk". */
   desk: string;
   /** The desk is for an account with any of these roles. */
-  roles: readonly InvoiceRole[];
+  roles: readonly string[];
   children: (signedIn: SignedIn) => ReactNode;
 }) {
   const [state, setState] = useState<State>({ phase: 'checking' });
