@@ -49,6 +49,18 @@ export function writeAccounts(file: string, entries: readonly AccountEntry[]): v
   renameSync(tmp, file);
 }
 
+/** Adds accounts with these passwords to `file` (created if missing), hashing each. */
+export async function addAccounts(
+  file: string,
+  accounts: readonly (Omit<AccountEntry, 'passwordHash'> & { readonly password: string })[],
+): Promise<void> {
+  let entries = readEntries(file);
+  for (const { password, ...account } of accounts) {
+    entries = withAccount(entries, { ...account, passwordHash: await hashPassword(password) });
+  }
+  writeAccounts(file, entries);
+}
+
 async function passwordFrom(
   io: CliIo,
   generate: boolean,

@@ -13,7 +13,7 @@ import {
   consortiumDir,
   initConsortiumOnce,
   issueRoleMembersOnce,
-  seedDemoAccountsOnce,
+  seedDemoAccounts,
   accountsFiles,
   demoPasswordLines,
   portalBuildIsStale,
@@ -68,9 +68,10 @@ async function main(): Promise<number> {
     say(`trellis: generated the local consortium in ${consortiumDir(dataDir)}`);
   }
   await issueRoleMembersOnce(options, join(logDir, 'init.log'));
-  if (await seedDemoAccountsOnce(dataDir)) {
+  const seeded = await seedDemoAccounts(dataDir);
+  if (seeded > 0) {
     say(
-      `trellis: seeded the demo accounts; their passwords are in ${accountsFiles(dataDir).passwords}`,
+      `trellis: seeded ${seeded} demo account(s); their passwords are in ${accountsFiles(dataDir).passwords}`,
     );
   }
 

@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+type AccountsCli = typeof import('../accounts/cli');
 
 export const ROOT = join(__dirname, '..', '..');
 const PORTAL_DIR = join(ROOT, 'apps', 'portal');
@@ -71,6 +73,8 @@ export const ROLE_MEMBERS = [
   { org: 'court', file: 'court', name: 'court-clerk', roles: ['service', 'court'] },
   // the e-invoice service registers merchants and freezes invoices with it
   { org: 'tax-bureau', file: 'bureau', name: 'tax-officer', roles: ['service', 'tax-bureau'] },
+  // the e-invoice service records the bank's payments with it
+  { org: 'bank', file: 'payments', name: 'payment-gateway', roles: ['service', 'payments'] },
 ] as const;
 
 /** Issues each of ROLE_MEMBERS that does not exist yet; returns how many it issued. */
@@ -124,6 +128,7 @@ export const DEMO_ACCOUNTS = [
   { username: 'finance', organisation: 'bank', roles: ['enterprise'] },
   { username: 'depositor', organisation: 'bank', roles: ['depositor'] },
   { username: 'court-clerk', organisation: 'court', roles: ['court'] },
+  { username: 'payments', organisation: 'bank', roles: ['payments'] },
 ] as const;
 
 /** The accounts file the API server reads, and where the demo passwords are kept for people. */
@@ -135,34 +140,36 @@ export function accountsFiles(dataDir: string): { accounts: string; passwords: s
 }
 
 /**
- * At the first start, writes the demo accounts (scrypt hashes) and their generated passwords
- * (readable by the owner only). Returns true when it wrote them.
+ * Writes the demo accounts the data directory does not have yet (all of them at the first start;
+ * after an upgrade, the new ones): scrypt hashes into accounts.json, generated passwords into
+ * demo-passwords.txt (both readable by the owner only). Returns how many it added.
  */
-export async function seedDemoAccountsOnce(dataDir: string): Promise<boolean> {
+export async function seedDemoAccounts(dataDir: string): Promise<number> {
   const files = accountsFiles(dataDir);
-  if (existsSync(files.accounts)) return false;
+  const existing = existsSync(files.accounts)
+    ? (JSON.parse(await readFile(files.accounts, 'utf8')) as { accounts: { username: string }[] })
+        .accounts
+    : [];
+  const have = new Set(existing.map((a) => a.username));
+  const missing = DEMO_ACCOUNTS.filter((a) => !have.has(a.username));
+  if (missing.length === 0) return 0;
   // Loaded here only: the kernel is heavy, and later starts do not need it.
-  const { formatAccountsFile, hashPassword } = await import('@trellis/shared');
-  const seeded = await Promise.all(
-    DEMO_ACCOUNTS.map(async (a) => {
-      const password = randomBytes(12).toString('base64url');
-      return {
-        password,
-        entry: { ...a, roles: [...a.roles], passwordHash: await hashPassword(password) },
-      };
-    }),
-  );
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { addAccounts } = require('../accounts/cli') as AccountsCli;
+  const seeded = missing.map((a) => ({
+    ...a,
+    roles: [...a.roles],
+    password: randomBytes(12).toString('base64url'),
+  }));
   const lines = seeded.map(
-    ({ entry, password }) =>
-      `${entry.username.padEnd(12)} ${password}   ${entry.organisation} (${entry.roles.join(', ')})`,
+    (a) => `${a.username.padEnd(12)} ${a.password}   ${a.organisation} (${a.roles.join(', ')})`,
   );
-  await writeFile(
-    files.passwords,
-    `# Demo sign-in of the local consortium (npm start). Username, password, organisation (roles).\n${lines.join('\n')}\n`,
-    { mode: 0o600 },
-  );
-  await writeFile(files.accounts, formatAccountsFile(seeded.map((s) => s.entry)), { mode: 0o600 });
-  return true;
+  const header = existsSync(files.passwords)
+    ? ''
+    : '# Demo sign-in of the local consortium (npm start). Username, password, organisation (roles).\n';
+  await appendFile(files.passwords, `${header}${lines.join('\n')}\n`, { mode: 0o600 });
+  await addAccounts(files.accounts, seeded);
+  return seeded.length;
 }
 
 /** The demo accounts' lines of demo-passwords.txt, for the start banner. */
