@@ -5,10 +5,8 @@ import {
   type TestAccount,
   type TestApp,
   type LocalConsortium,
-  TEST_PASSWORD,
   createTestApp,
   startConsortium,
-  writeTestAccounts,
 } from '@trellis/shared/testing';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -55,8 +53,7 @@ describe('e-invoice API on a real consortium', () => {
   let t: TestApp;
   const saved = { ...process.env };
   const http = () => request(t.app.getHttpServer());
-  const tokens = new Map<string, string>();
-  const as = (username: string) => ({ authorization: `Bearer ${tokens.get(username) ?? '-'}` });
+  const as = (username: string) => t.as(username);
   const issue = (
     paymentId: string,
     lines = [line(2, 50_000)],
@@ -92,19 +89,11 @@ describe('e-invoice API on a real consortium', () => {
       // an invoice without a recorded payment is an anomaly at once
       TRELLIS_INVOICE_PAYMENT_GRACE_SECONDS: '0',
     });
-    const accounts = await writeTestAccounts(ACCOUNTS);
     t = await createTestApp({
       verticals: [invoiceVertical],
       service: 'invoice-e2e',
-      config: { TRELLIS_ACCOUNTS_FILE: accounts },
+      accounts: ACCOUNTS,
     });
-    for (const a of ACCOUNTS) {
-      const res = await http()
-        .post('/api/sessions')
-        .send({ username: a.username, password: TEST_PASSWORD })
-        .expect(201);
-      tokens.set(a.username, res.body.token as string);
-    }
     expect(t.db.kind).toBe(process.env['DATABASE_URL'] ? 'postgres' : 'pglite');
     await http()
       .post(`${BASE}/merchants`)

@@ -8,13 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import {
-  TEST_PASSWORD,
-  type TestAccount,
-  type TestApp,
-  createTestApp,
-  writeTestAccounts,
-} from '@trellis/shared/testing';
+import { type TestAccount, type TestApp, createTestApp } from '@trellis/shared/testing';
 import { judicialEvidenceVertical } from '@trellis/judicial-evidence';
 import {
   type LocalConsortium,
@@ -55,29 +49,19 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
   let t: TestApp;
   const saved = { ...process.env };
   const http = () => request(t.app.getHttpServer());
-  const tokens = new Map<string, string>();
-  /** The bearer token of `username`'s session (signed in before the tests). */
-  const as = (username: string) => ({ authorization: `Bearer ${tokens.get(username) ?? '-'}` });
+  const as = (username: string) => t.as(username);
 
   beforeAll(async () => {
     consortium = await startEvidenceConsortium();
     Object.assign(process.env, evidenceEnv(consortium, 'https://portal.example'), {
       TRELLIS_EVIDENCE_UPLOAD_LIMIT: String(8 * 1024 * 1024),
     });
-    const accounts = await writeTestAccounts(ACCOUNTS);
     t = await createTestApp({
       verticals: [judicialEvidenceVertical],
       service: 'evidence-e2e',
-      config: { TRELLIS_ACCOUNTS_FILE: accounts },
+      accounts: ACCOUNTS,
     });
     expect(t.db.kind).toBe(process.env['DATABASE_URL'] ? 'postgres' : 'pglite');
-    for (const a of ACCOUNTS) {
-      const res = await http()
-        .post('/api/sessions')
-        .send({ username: a.username, password: TEST_PASSWORD })
-        .expect(201);
-      tokens.set(a.username, res.body.token as string);
-    }
   });
 
   afterAll(async () => {
@@ -127,7 +111,10 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
     // a browser sends the session as its cookie instead of a bearer token
     const others = await http()
       .get(`${BASE}/deposits`)
-      .set('cookie', `trellis_session=${tokens.get('manufacturer')}`)
+      .set(
+        'cookie',
+        `trellis_session=${t.as('manufacturer').authorization.slice('Bearer '.length)}`,
+      )
       .expect(200);
     expect(others.body.items.map((x: { id: string }) => x.id)).not.toContain(res.body.id);
     const search = await http()

@@ -48,6 +48,6 @@ describe('node contracts and CLI', () => {
   it('binary_runsAsARealProcess', () => {
     const bin = join(__dirname, '..', 'bin', 'trellis-node.js');
     const out = execFileSync(process.execPath, [bin, 'contracts'], { encoding: 'utf8' });
-    expect(out).toContain('invoice\t2');
+    expect(out).toContain('invoice\t3');
   }, 30_000);
 });

@@ -3,6 +3,8 @@ import { Writable } from 'node:stream';
 import { type AppConfig, loadConfig } from '../config';
 import { createServiceApp } from '../service';
 import type { VerticalDescriptor } from '../service';
+import { AccountStore } from '../accounts';
+import { TEST_PASSWORD, type TestAccount, writeTestAccounts } from './test-accounts';
 import { type TestDatabase, createTestDatabase } from './test-database';
 
 export interface TestApp {
@@ -10,6 +12,11 @@ export interface TestApp {
   readonly db: TestDatabase;
   /** Every log line the app wrote, parsed. */
   readonly logs: Record<string, unknown>[];
+  /**
+   * The `Authorization` header of `username`'s session (each of `accounts` is signed in once the
+   * app is up); an unknown username gets a token no session has.
+   */
+  as(username: string): { authorization: string };
   close(): Promise<void>;
 }
 
@@ -26,10 +33,14 @@ export async function createTestApp(options: {
   readonly verticals: readonly VerticalDescriptor[];
   readonly service?: string;
   readonly db?: TestDatabase;
-  /** More environment for the service's configuration, e.g. TRELLIS_ACCOUNTS_FILE. */
+  /** More environment for the service's configuration. */
   readonly config?: Readonly<Record<string, string>>;
+  /** Who may sign in (an accounts file is written for them); each is signed in at start. */
+  readonly accounts?: readonly TestAccount[];
 }): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase());
+  const accountsFile =
+    options.accounts === undefined ? undefined : await writeTestAccounts(options.accounts);
   const logs: Record<string, unknown>[] = [];
   const logDestination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -46,6 +57,7 @@ export async function createTestApp(options: {
       // PGlite is one session behind its socket: one connection, as the embedded database has
       // (ADR 0004 amendment); concurrent clients' protocol messages would interleave there.
       ...(db.kind === 'pglite' ? { DATABASE_POOL_SIZE: '1' } : {}),
+      ...(accountsFile === undefined ? {} : { TRELLIS_ACCOUNTS_FILE: accountsFile }),
       ...options.config,
       DATABASE_URL: db.url,
     }),
@@ -53,10 +65,16 @@ export async function createTestApp(options: {
     logDestination,
   });
   await app.init();
+  const tokens = new Map<string, string>();
+  for (const a of options.accounts ?? []) {
+    const session = await app.get(AccountStore).signIn(a.username, a.password ?? TEST_PASSWORD);
+    tokens.set(a.username, session.token);
+  }
   return {
     app,
     db,
     logs,
+    as: (username) => ({ authorization: `Bearer ${tokens.get(username) ?? 'A'.repeat(43)}` }),
     close: async () => {
       await app.close();
       if (!options.db) await db.drop();
