@@ -165,9 +165,12 @@ function MerchantWork({ signedIn: { account, orgName } }: { signedIn: SignedIn }
         `/invoices/${encodeURIComponent(crediting.number)}/credit-notes`,
         { body: { reason: creditReason.trim(), lines: parsed } },
       );
+      // The original's remainder has changed: show it, as the chain now has it, with the note.
+      const original = await invoiceApi<Invoice>(
+        `/invoices/${encodeURIComponent(crediting.number)}`,
+      );
+      setCrediting(original);
       setCredited(note);
-      // The original's remainder has changed: show it as the chain now has it.
-      setCrediting(await invoiceApi<Invoice>(`/invoices/${encodeURIComponent(crediting.number)}`));
       void loadList();
     } catch (error) {
       if (refusalReason(error) === 'credit-exceeds-remainder' && requested !== null) {
