@@ -10,10 +10,41 @@ import type { CborValue } from './cbor';
 
 const utf8 = new TextEncoder();
 
+/**
+ * Map keys in encoding order, by the keys' list as `Object.keys` gives it: records of one kind
+ * (transactions, receipts, a contract's state records and events) repeat a few key sets, and
+ * sorting them by their encodings for every map was most of this encoder's time. Bounded: an
+ * argument map with keys of its own takes the slow path once the cache is full.
+ */
+const sortedKeys = new Map<string, readonly { key: string; head: Uint8Array }[]>();
+const SORTED_KEYS_MAX = 4096;
+
+/** The keys of a map with their encoded heads (text string head + UTF-8 bytes), in CBOR order. */
+function keysInOrder(keys: readonly string[]): readonly { key: string; head: Uint8Array }[] {
+  // Each key prefixed by its length: no two key lists share an id.
+  let id = '';
+  for (const key of keys) id += `${key.length}:${key}`;
+  const known = sortedKeys.get(id);
+  if (known !== undefined) return known;
+  const sorted = keys.map((key) => ({ key, head: ProfileWriter.encodeText(key) }));
+  // Bytewise order of the encodings: shorter UTF-8 first (a longer text has a head at least as
+  // long), then the bytes.
+  sorted.sort((a, b) => a.head.length - b.head.length || compare(a.head, b.head));
+  if (sortedKeys.size < SORTED_KEYS_MAX) sortedKeys.set(id, sorted);
+  return sorted;
+}
+
 export class ProfileWriter {
   private buffer = new Uint8Array(256);
   private view = new DataView(this.buffer.buffer);
   private length = 0;
+
+  /** A text string's encoding (head and UTF-8 bytes). */
+  static encodeText(text: string): Uint8Array {
+    const writer = new ProfileWriter();
+    writer.text(text);
+    return writer.buffer.slice(0, writer.length);
+  }
 
   /** The deterministic encoding of a checked profile value. */
   static encode(value: CborValue): Uint8Array {
@@ -71,6 +102,23 @@ export class ProfileWriter {
   }
 
   private text(text: string): void {
+    const n = text.length;
+    // ASCII, the usual case: one byte per UTF-16 unit, written in place.
+    if (n < 256) {
+      let ascii = true;
+      for (let i = 0; i < n; i++) {
+        if (text.charCodeAt(i) > 0x7f) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        this.head(3, n);
+        this.reserve(n);
+        for (let i = 0; i < n; i++) this.buffer[this.length++] = text.charCodeAt(i);
+        return;
+      }
+    }
     const encoded = utf8.encode(text);
     this.head(3, encoded.length);
     this.bytes(encoded);
@@ -101,12 +149,10 @@ export class ProfileWriter {
     } else {
       const map = value as { readonly [key: string]: CborValue };
       // Keys sorted by the bytewise order of their encodings: shorter UTF-8 first, then bytes.
-      const keys = Object.keys(map).map((key) => ({ key, bytes: utf8.encode(key) }));
-      keys.sort((a, b) => a.bytes.length - b.bytes.length || compare(a.bytes, b.bytes));
+      const keys = keysInOrder(Object.keys(map));
       this.head(5, keys.length);
-      for (const { key, bytes } of keys) {
-        this.head(3, bytes.length);
-        this.bytes(bytes);
+      for (const { key, head } of keys) {
+        this.bytes(head);
         this.value(map[key]!);
       }
     }

@@ -213,6 +213,37 @@ describe('Trellis CBOR profile', () => {
     }
   });
 
+  it('encoderCaches_keyOrderAndAsciiText_neverChangeTheBytes', () => {
+    const same = (value: CborValue) =>
+      expect(toHex(encodeValue(value))).toBe(toHex(referenceEncodeValue(value)));
+    // The key-order cache is keyed by the key list: lists that would collide if the keys were
+    // simply joined, and one key set in two insertion orders.
+    same({ a: 1, b: 2 });
+    same({ 'a\u0000b': 1 });
+    same({ 'a\u0000': 1, b: 2 });
+    same({ '1:a1:b': 3 });
+    same({ '1:a': 1, b: 2 });
+    expect(hex({ b: 2, a: 1, aa: 3 })).toBe(hex({ aa: 3, a: 1, b: 2 }));
+    // Keys and texts around the ASCII fast path: non-ASCII, at and past 256 units, surrogates.
+    for (const text of [
+      '',
+      'é',
+      'é'.repeat(255),
+      'a'.repeat(255) + 'é',
+      'a'.repeat(256),
+      '😀x',
+      '\u007f\u0080',
+    ]) {
+      same(text);
+      same({ [text]: text, z: [text] });
+    }
+    // More key sets than the cache keeps: the slow path gives the same bytes.
+    for (let i = 0; i < 5000; i++) {
+      if (i % 500 === 0) same({ [`key-${i}`]: i, [`k${i}`]: 'v', é: i });
+      else encodeValue({ [`key-${i}`]: i });
+    }
+  });
+
   it('fuzz_randomAndMutatedBytes_giveAValueOrACodecError_andAcceptedInputIsCanonical', () => {
     const mutated = fc
       .tuple(
