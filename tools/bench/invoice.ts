@@ -9,12 +9,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  TEST_PASSWORD,
-  startConsortium,
-  startServiceOnConsortium,
-  writeTestAccounts,
-} from '@trellis/shared/testing';
+import { TEST_PASSWORD, startConsortium, startServiceOnConsortium } from '@trellis/shared/testing';
 import { withUsccCheckCharacter } from '@trellis/invoice-contract';
 
 const ROOT = join(__dirname, '..', '..');
@@ -60,18 +55,15 @@ async function main(): Promise<void> {
       },
     ],
   });
-  const accounts = await writeTestAccounts(
-    [
-      { username: 'officer', organisation: 'tax-bureau', roles: ['tax-bureau'] },
-      { username: 'shop', organisation: 'manufacturer', roles: ['merchant'] },
-    ],
-    consortium.dir,
-  );
   const stack = await startServiceOnConsortium({
     consortium,
     main: SERVICE,
     name: 'invoice',
-    env: { LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn', TRELLIS_ACCOUNTS_FILE: accounts },
+    env: { LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn' },
+    accounts: [
+      { username: 'officer', organisation: 'tax-bureau', roles: ['tax-bureau'] },
+      { username: 'shop', organisation: 'manufacturer', roles: ['merchant'] },
+    ],
     // BENCH_PROFILE_DIR=<dir>: the processes write CPU profiles there when they stop.
     execArgv: profile('service'),
   });

@@ -13,7 +13,6 @@ import {
   type TestAccount,
   startConsortium,
   startServiceOnConsortium,
-  writeTestAccounts,
 } from '@trellis/shared/testing';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -67,14 +66,11 @@ export async function startInvoiceStack(
   options: { portalUrl?: string; accounts?: readonly TestAccount[] } = {},
 ): Promise<InvoiceStack> {
   const consortium = await startInvoiceConsortium();
-  const accounts = await writeTestAccounts(
-    options.accounts ?? INVOICE_TEST_ACCOUNTS,
-    consortium.dir,
-  );
   return startServiceOnConsortium({
     consortium,
     main: SERVICE_MAIN,
     name: 'invoice',
-    env: { ...invoiceEnv(consortium, options.portalUrl), TRELLIS_ACCOUNTS_FILE: accounts },
+    accounts: options.accounts ?? INVOICE_TEST_ACCOUNTS,
+    env: invoiceEnv(consortium, options.portalUrl),
   });
 }

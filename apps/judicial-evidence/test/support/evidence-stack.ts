@@ -14,7 +14,6 @@ import {
   type TestAccount,
   startConsortium,
   startServiceOnConsortium,
-  writeTestAccounts,
 } from '@trellis/shared/testing';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -62,14 +61,11 @@ export async function startEvidenceStack(
   options: { portalUrl?: string; accounts?: readonly TestAccount[] } = {},
 ): Promise<EvidenceStack> {
   const consortium = await startEvidenceConsortium();
-  const accounts = await writeTestAccounts(
-    options.accounts ?? EVIDENCE_TEST_ACCOUNTS,
-    consortium.dir,
-  );
   return startServiceOnConsortium({
     consortium,
     main: SERVICE_MAIN,
     name: 'judicial-evidence',
-    env: { ...evidenceEnv(consortium, options.portalUrl), TRELLIS_ACCOUNTS_FILE: accounts },
+    accounts: options.accounts ?? EVIDENCE_TEST_ACCOUNTS,
+    env: evidenceEnv(consortium, options.portalUrl),
   });
 }

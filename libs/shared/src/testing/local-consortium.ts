@@ -8,6 +8,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type TestAccount, writeTestAccounts } from './test-accounts';
 import { reservePortBlocks } from './port-blocks';
 import { createTestDatabase } from './test-database';
 
@@ -239,6 +240,8 @@ export async function startServiceOnConsortium(options: {
   readonly env?: Readonly<Record<string, string>>;
   /** More options for node, e.g. `--cpu-prof` when profiling a benchmark. */
   readonly execArgv?: readonly string[];
+  /** Who may sign in: an accounts file for them (TRELLIS_ACCOUNTS_FILE) in the consortium dir. */
+  readonly accounts?: readonly TestAccount[];
 }): Promise<ServiceOnConsortium> {
   const { consortium } = options;
   let db: { url: string; drop(): Promise<void> } | undefined;
@@ -255,6 +258,9 @@ export async function startServiceOnConsortium(options: {
       TRELLIS_DATA_DIR: join(consortium.logDir, 'data'),
       TRELLIS_CHAIN_NODES: consortium.nodes.join(','),
       TRELLIS_CONSORTIUM_DIR: consortium.dir,
+      ...(options.accounts === undefined
+        ? {}
+        : { TRELLIS_ACCOUNTS_FILE: await writeTestAccounts(options.accounts, consortium.dir) }),
       ...options.env,
     };
     if (db) env['DATABASE_URL'] = db.url;
