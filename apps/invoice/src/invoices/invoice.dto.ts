@@ -1,4 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { MAX_LINES } from '@trellis/invoice-contract';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -21,23 +23,49 @@ const TEXT_MESSAGE = 'must have no control characters or surrounding spaces';
 const PAYMENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const PAYMENT_ID_MESSAGE = 'paymentId must be 1..64 characters of A-Z a-z 0-9 . _ : -';
 
+/**
+ * Text for people (a name, a reason): 1..`maxLength` characters, no control characters, no
+ * surrounding spaces; `field` names it in the message. `optional`: may be left out.
+ */
+function PlainText(
+  field: string,
+  maxLength: number,
+  doc: ApiPropertyOptions & { optional?: boolean } = {},
+): PropertyDecorator {
+  const { optional, ...api } = doc;
+  // In the order stacked decorators apply (bottom first), as when they were written out.
+  return applyDecorators(
+    Matches(TEXT, { message: `${field} ${TEXT_MESSAGE}` }),
+    MaxLength(maxLength),
+    MinLength(1),
+    IsString(),
+    ...(optional
+      ? [IsOptional(), ApiPropertyOptional({ ...api, maxLength })]
+      : [ApiProperty({ ...api, maxLength })]),
+  );
+}
+
+/** An invoice's or credit note's lines: 1..MAX_LINES, each validated. */
+function InvoiceLines(): PropertyDecorator {
+  return applyDecorators(
+    Type(() => InvoiceLineDto),
+    ValidateNested({ each: true }),
+    ArrayMaxSize(MAX_LINES),
+    ArrayMinSize(1),
+    IsArray(),
+    ApiProperty({ type: [InvoiceLineDto] }),
+  );
+}
+
 export class RegisterMerchantDto {
   @ApiProperty({ description: 'Unified social credit code (18 characters)' })
   @Matches(USCC, { message: 'taxId must be a unified social credit code' })
   taxId!: string;
 
-  @ApiProperty({ maxLength: 100 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  @Matches(TEXT, { message: `name ${TEXT_MESSAGE}` })
+  @PlainText('name', 100)
   name!: string;
 
-  @ApiProperty({ example: 'retail', maxLength: 64 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
-  @Matches(TEXT, { message: `industry ${TEXT_MESSAGE}` })
+  @PlainText('industry', 64, { example: 'retail' })
   industry!: string;
 
   @ApiProperty({ example: '440300', description: 'GB/T 2260 administrative division code' })
@@ -53,11 +81,7 @@ export class RegisterMerchantDto {
 }
 
 export class InvoiceLineDto {
-  @ApiProperty({ maxLength: 100 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  @Matches(TEXT, { message: `description ${TEXT_MESSAGE}` })
+  @PlainText('description', 100)
   description!: string;
 
   @ApiProperty({ minimum: 1, maximum: 1_000_000_000 })
@@ -80,11 +104,7 @@ export class InvoiceLineDto {
 }
 
 export class BuyerDto {
-  @ApiProperty({ maxLength: 100 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  @Matches(TEXT, { message: `buyer.name ${TEXT_MESSAGE}` })
+  @PlainText('buyer.name', 100)
   name!: string;
 
   @ApiPropertyOptional()
@@ -92,12 +112,10 @@ export class BuyerDto {
   @Matches(USCC, { message: 'buyer.taxId must be a unified social credit code' })
   taxId?: string;
 
-  @ApiPropertyOptional({ description: 'The wallet id that may claim the invoice', maxLength: 64 })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
-  @Matches(TEXT, { message: `buyer.id ${TEXT_MESSAGE}` })
+  @PlainText('buyer.id', 64, {
+    optional: true,
+    description: 'The wallet id that may claim the invoice',
+  })
   id?: string;
 }
 
@@ -129,38 +147,20 @@ export class IssueInvoiceDto {
   @Type(() => BuyerDto)
   buyer!: BuyerDto;
 
-  @ApiProperty({ type: [InvoiceLineDto] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => InvoiceLineDto)
+  @InvoiceLines()
   lines!: InvoiceLineDto[];
 }
 
 export class CreditNoteDto {
-  @ApiProperty({ maxLength: 200 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  @Matches(TEXT, { message: `reason ${TEXT_MESSAGE}` })
+  @PlainText('reason', 200)
   reason!: string;
 
-  @ApiProperty({ type: [InvoiceLineDto] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => InvoiceLineDto)
+  @InvoiceLines()
   lines!: InvoiceLineDto[];
 }
 
 export class ReasonDto {
-  @ApiProperty({ maxLength: 200 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  @Matches(TEXT, { message: `reason ${TEXT_MESSAGE}` })
+  @PlainText('reason', 200)
   reason!: string;
 }
 
