@@ -24,7 +24,7 @@ export {
   withAccount,
 } from './accounts';
 export type { AccountEntry, Principal, ScryptCost } from './accounts';
-export { ChainModule, sendGenesis } from './chain-nest';
+export { ChainModule, ReadModelProjection, sendGenesis } from './chain-nest';
 export type { ChainModuleOptions } from './chain-nest';
 export { APP_CONFIG, ConfigError, ConfigModule, loadConfig } from './config';
 export type { AppConfig, ConfigIssue } from './config';

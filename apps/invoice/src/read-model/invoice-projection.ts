@@ -3,19 +3,9 @@
  * block (ChainProjection), and flags anomalies as they arrive: credit notes above a threshold,
  * bursts of invoices from one merchant. A failure is logged and the projection retried.
  */
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
-import { ProjectionCheckpoints } from '@trellis/shared';
-import {
-  type ChainBlock,
-  type ChainEvent,
-  ChainProjection,
-  ProjectionRunner,
-} from '@trellis/shared/chain';
+import { Injectable } from '@nestjs/common';
+import { ProjectionCheckpoints, ReadModelProjection } from '@trellis/shared';
+import { type ChainBlock, type ChainEvent, ChainProjection } from '@trellis/shared/chain';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CONTRACT, InvoiceChain } from '../chain/invoice-chain';
 
@@ -276,19 +266,18 @@ async function applyEvent(m: EntityManager, e: ChainEvent, block: ChainBlock): P
 }
 
 @Injectable()
-export class InvoiceProjection implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly #logger = new Logger('InvoiceProjection');
-  #runner: ProjectionRunner | undefined;
-
+export class InvoiceProjection extends ReadModelProjection {
   constructor(
     private readonly chain: InvoiceChain,
     private readonly dataSource: DataSource,
     private readonly checkpoints: ProjectionCheckpoints,
-  ) {}
+  ) {
+    super();
+  }
 
-  onApplicationBootstrap(): void {
-    if (!this.chain.enabled) return;
-    const projection = new ChainProjection({
+  protected createProjection(): ChainProjection | undefined {
+    if (!this.chain.enabled) return undefined;
+    return new ChainProjection({
       name: PROJECTION_NAME,
       dataSource: this.dataSource,
       nodes: this.chain.gateway.nodes,
@@ -309,21 +298,5 @@ export class InvoiceProjection implements OnApplicationBootstrap, OnApplicationS
       },
       checkpoints: this.checkpoints,
     });
-    this.#runner = new ProjectionRunner(projection, (m) => this.#logger.warn(m));
-  }
-
-  /** The last block height the read model holds, -1 before any (or without a chain). */
-  height(): Promise<bigint> {
-    return this.#runner === undefined ? Promise.resolve(-1n) : this.#runner.projection.height();
-  }
-
-  /** Resolves once the read model holds block `height`. */
-  caughtUp(height: bigint): Promise<void> {
-    if (this.#runner === undefined) return Promise.reject(new Error('no projection is running'));
-    return this.#runner.caughtUp(height);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.#runner?.stop();
   }
 }

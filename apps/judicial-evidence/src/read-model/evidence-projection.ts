@@ -3,14 +3,9 @@
  * (ChainProjection: the rows and the checkpoint commit in one transaction). Runs while the
  * application runs; a failure (node stream lost, database down) is logged and retried.
  */
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
-import { ProjectionCheckpoints } from '@trellis/shared';
-import { type ChainBlock, ChainProjection, ProjectionRunner } from '@trellis/shared/chain';
+import { Injectable } from '@nestjs/common';
+import { ProjectionCheckpoints, ReadModelProjection } from '@trellis/shared';
+import { type ChainBlock, ChainProjection } from '@trellis/shared/chain';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CONTRACT, EvidenceChain } from '../chain/evidence-chain';
 
@@ -68,19 +63,18 @@ async function applyBlock(manager: EntityManager, block: ChainBlock): Promise<vo
 }
 
 @Injectable()
-export class EvidenceProjection implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly #logger = new Logger('EvidenceProjection');
-  #runner: ProjectionRunner | undefined;
-
+export class EvidenceProjection extends ReadModelProjection {
   constructor(
     private readonly chain: EvidenceChain,
     private readonly dataSource: DataSource,
     private readonly checkpoints: ProjectionCheckpoints,
-  ) {}
+  ) {
+    super();
+  }
 
-  onApplicationBootstrap(): void {
-    if (!this.chain.enabled) return;
-    const projection = new ChainProjection({
+  protected createProjection(): ChainProjection | undefined {
+    if (!this.chain.enabled) return undefined;
+    return new ChainProjection({
       name: PROJECTION_NAME,
       dataSource: this.dataSource,
       nodes: this.chain.config.nodes,
@@ -88,16 +82,5 @@ export class EvidenceProjection implements OnApplicationBootstrap, OnApplication
       apply: applyBlock,
       checkpoints: this.checkpoints,
     });
-    this.#runner = new ProjectionRunner(projection, (m) => this.#logger.warn(m));
-  }
-
-  /** Resolves once the read model holds block `height` (a commit the caller just saw). */
-  caughtUp(height: bigint): Promise<void> {
-    if (this.#runner === undefined) return Promise.reject(new Error('no projection is running'));
-    return this.#runner.caughtUp(height);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.#runner?.stop();
   }
 }
