@@ -167,6 +167,20 @@ function requireIssuer(ctx: ContractContext, taxId: string): MerchantRecord {
   return merchant;
 }
 
+/** What every record starts as when it is issued, an invoice or a credit note. */
+function newlyIssued(ctx: ContractContext) {
+  return {
+    currency: 'CNY',
+    status: 'issued',
+    creditedMinor: 0n,
+    frozen: false,
+    claimedBy: null,
+    reimbursedBy: null,
+    issuedAt: ctx.block.height,
+    issuedTimeMs: ctx.block.timeMs,
+  } as const;
+}
+
 function eventData(record: InvoiceRecord, ctx: ContractContext): Record<string, unknown> {
   return { ...record, height: ctx.block.height, timeMs: ctx.block.timeMs } as Record<
     string,
@@ -224,17 +238,10 @@ export function issue(ctx: ContractContext, args: unknown): void {
     merchantOrg: merchant.org,
     buyer,
     paymentId,
-    currency: 'CNY',
     ...amounts,
     original: null,
     reason: null,
-    status: 'issued',
-    creditedMinor: 0n,
-    frozen: false,
-    claimedBy: null,
-    reimbursedBy: null,
-    issuedAt: ctx.block.height,
-    issuedTimeMs: ctx.block.timeMs,
+    ...newlyIssued(ctx),
   };
   writeInvoice(ctx, record);
   ctx.emit({ type: 'invoice.issued', data: eventData(record, ctx) });
@@ -373,17 +380,10 @@ export function creditNote(ctx: ContractContext, args: unknown): void {
     merchantOrg: merchant.org,
     buyer: original.buyer,
     paymentId: original.paymentId,
-    currency: 'CNY',
     ...amounts,
     original: originalNumber,
     reason,
-    status: 'issued',
-    creditedMinor: 0n,
-    frozen: false,
-    claimedBy: null,
-    reimbursedBy: null,
-    issuedAt: ctx.block.height,
-    issuedTimeMs: ctx.block.timeMs,
+    ...newlyIssued(ctx),
   };
   writeInvoice(ctx, note);
   writeInvoice(ctx, {
