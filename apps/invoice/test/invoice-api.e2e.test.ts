@@ -7,6 +7,7 @@ import {
   type LocalConsortium,
   createTestApp,
   startConsortium,
+  problemCode,
 } from '@trellis/shared/testing';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,6 @@ import { withUsccCheckCharacter } from '@trellis/invoice-contract';
 jest.setTimeout(180_000);
 
 const BASE = '/api/invoice';
-const problem = (body: { type?: string }) => body.type?.replace('urn:trellis:problem:', '');
 
 const uscc = withUsccCheckCharacter;
 
@@ -143,7 +143,7 @@ describe('e-invoice API on a real consortium', () => {
       .post(`${BASE}/invoices/${number}/reimburse`)
       .set(as('bureau-finance'))
       .expect(409);
-    expect([problem(again.body), again.body.reason]).toEqual([
+    expect([problemCode(again.body), again.body.reason]).toEqual([
       'invoice-refused',
       'already-reimbursed',
     ]);
@@ -240,13 +240,13 @@ describe('e-invoice API on a real consortium', () => {
       .set(as('bank-rogue'))
       .send({ reason: 'x' })
       .expect(403);
-    expect(problem(notBureau.body)).toBe('not-tax-bureau');
+    expect(problemCode(notBureau.body)).toBe('not-tax-bureau');
     const merchant = await http()
       .post(`${BASE}/invoices/${inv.number}/freeze`)
       .set(as('bank-merchant'))
       .send({ reason: 'x' })
       .expect(403);
-    expect(problem(merchant.body)).toBe('role-required');
+    expect(problemCode(merchant.body)).toBe('role-required');
     await http()
       .post(`${BASE}/invoices/${inv.number}/freeze`)
       .set(as('officer'))
@@ -346,7 +346,7 @@ describe('e-invoice API on a real consortium', () => {
       .set('content-type', 'application/xml')
       .send(example('ubl-tc434-example9.xml'))
       .expect(422);
-    expect([problem(eur.body), eur.body.reason]).toEqual(['ubl-refused', 'NOT_ISSUABLE']);
+    expect([problemCode(eur.body), eur.body.reason]).toEqual(['ubl-refused', 'NOT_ISSUABLE']);
     const broken = cny(example('ubl-tc434-example4.xml')).replace(
       /<cbc:IssueDate>[^<]*<\/cbc:IssueDate>/,
       '',
@@ -461,7 +461,11 @@ describe('e-invoice API on a real consortium', () => {
     ];
     for (const [name, send, status, code] of cases) {
       const res = await send();
-      expect({ name, status: res.status, code: problem(res.body) }).toEqual({ name, status, code });
+      expect({ name, status: res.status, code: problemCode(res.body) }).toEqual({
+        name,
+        status,
+        code,
+      });
     }
   });
 
@@ -548,11 +552,13 @@ describe('e-invoice API on a real consortium', () => {
     await record('bank-payments', 'pay-4003', 100_000).expect(201);
     const twice = await record('bank-payments', 'pay-4001', 113_000).expect(409);
     expect(twice.body.reason).toBe('payment-already-recorded');
-    expect(problem((await record('shop', 'pay-4002', 1).expect(403)).body)).toBe('role-required');
-    expect(problem((await record('court-payments', 'pay-4002', 1).expect(403)).body)).toBe(
+    expect(problemCode((await record('shop', 'pay-4002', 1).expect(403)).body)).toBe(
+      'role-required',
+    );
+    expect(problemCode((await record('court-payments', 'pay-4002', 1).expect(403)).body)).toBe(
       'not-payment-processor',
     );
-    expect(problem((await record('bank-payments', 'pay 4002', 1).expect(400)).body)).toBe(
+    expect(problemCode((await record('bank-payments', 'pay 4002', 1).expect(400)).body)).toBe(
       'validation-failed',
     );
     const anomalies = (

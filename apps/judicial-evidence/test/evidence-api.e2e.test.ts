@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { type TestAccount, type TestApp, createTestApp } from '@trellis/shared/testing';
+import {
+  type TestAccount,
+  type TestApp,
+  createTestApp,
+  problemCode,
+} from '@trellis/shared/testing';
 import { judicialEvidenceVertical } from '@trellis/judicial-evidence';
 import {
   type LocalConsortium,
@@ -23,7 +28,6 @@ const VERIFY_BIN = join(__dirname, '..', '..', '..', 'libs', 'verify', 'bin', 't
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const sm3 = (data: string | Buffer) => createHash('sm3').update(data).digest('hex');
 /** The problem code of an RFC 9457 body (`type` is `urn:trellis:problem:<code>`). */
-const problem = (body: { type?: string }) => body.type?.replace('urn:trellis:problem:', '');
 const digests = (label: string) => ({ sha256: sha256(label), sm3: sm3(label) });
 
 jest.setTimeout(180_000);
@@ -158,7 +162,7 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
       .field('title', 'same file again')
       .attach('file', file, 'copy.mp4')
       .expect(409);
-    expect(problem(again.body)).toBe('already-deposited');
+    expect(problemCode(again.body)).toBe('already-deposited');
     expect(again.body.existing).toBe(res.body.id);
     // POST /verify hashes a file without keeping it and finds the deposit
     const verified = await http().post(`${BASE}/verify`).attach('file', file, 'x').expect(200);
@@ -231,7 +235,7 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
       title: 'x',
       corrects: notice.id,
     }).expect(422);
-    expect([problem(notMine.body), notMine.body.reason]).toEqual([
+    expect([problemCode(notMine.body), notMine.body.reason]).toEqual([
       'deposit-refused',
       'not-depositor',
     ]);
@@ -241,7 +245,7 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
       title: 'x',
       parent: sha256('no such'),
     }).expect(422);
-    expect([problem(orphan.body), orphan.body.reason]).toEqual([
+    expect([problemCode(orphan.body), orphan.body.reason]).toEqual([
       'deposit-refused',
       'unknown-parent',
     ]);
@@ -275,14 +279,14 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
       .set(as('clerk'))
       .send({ caseNumber: '(2026)浙0192民初1234号' })
       .expect(409);
-    expect(problem(again.body)).toBe('already-presented');
+    expect(problemCode(again.body)).toBe('already-presented');
     // the court role on an account of an organisation that is no court: the service refuses
     const bank = await http()
       .post(`${BASE}/deposits/${d.id}/presentations`)
       .set(as('bank-judge'))
       .send({ caseNumber: 'C-1' })
       .expect(403);
-    expect(problem(bank.body)).toBe('not-a-court');
+    expect(problemCode(bank.body)).toBe('not-a-court');
     // the court's own organisation, but a depositor account: the sign-in guard refuses
     for (const depositor of ['court', 'bank']) {
       const noRole = await http()
@@ -290,14 +294,14 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
         .set(as(depositor))
         .send({ caseNumber: 'C-2' })
         .expect(403);
-      expect(problem(noRole.body)).toBe('role-required');
+      expect(problemCode(noRole.body)).toBe('role-required');
       expect(noRole.body.required).toEqual(['court']);
     }
     const anonymous = await http()
       .post(`${BASE}/deposits/${d.id}/presentations`)
       .send({ caseNumber: 'C-3' })
       .expect(401);
-    expect(problem(anonymous.body)).toBe('sign-in-required');
+    expect(problemCode(anonymous.body)).toBe('sign-in-required');
     await http()
       .post(`${BASE}/deposits/${sha256('none')}/presentations`)
       .set(as('clerk'))
@@ -397,15 +401,15 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
       .get(`${BASE}/deposits/${d.id}/metadata`)
       .set(as('manufacturer'))
       .expect(403);
-    expect(problem(other.body)).toBe('not-depositor');
+    expect(problemCode(other.body)).toBe('not-depositor');
     // the court's clerk signs in for presentations, not to read depositors' metadata
     const clerk = await http()
       .get(`${BASE}/deposits/${d.id}/metadata`)
       .set(as('clerk'))
       .expect(403);
-    expect(problem(clerk.body)).toBe('role-required');
+    expect(problemCode(clerk.body)).toBe('role-required');
     const anonymous = await http().get(`${BASE}/deposits/${d.id}/metadata`).expect(401);
-    expect(problem(anonymous.body)).toBe('sign-in-required');
+    expect(problemCode(anonymous.body)).toBe('sign-in-required');
     // the chain's copy of the transaction carries no metadata in clear
     const tx = await (await fetch(`${consortium.nodes[0]}/v1/transactions/${d.id}`)).text();
     expect(tx).not.toContain('330106199001011234');
@@ -607,7 +611,11 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
     ];
     for (const [name, send, status, code] of cases) {
       const res = await send();
-      expect({ name, status: res.status, code: problem(res.body) }).toEqual({ name, status, code });
+      expect({ name, status: res.status, code: problemCode(res.body) }).toEqual({
+        name,
+        status,
+        code,
+      });
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     }
     const after = (await http().get(`${BASE}/deposits?limit=200`).set(as('bank'))).body.items
@@ -797,7 +805,7 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
       .set('content-type', 'application/json')
       .send('{}')
       .expect(400);
-    expect(problem(wrongType.body)).toBe('bad-upload');
+    expect(problemCode(wrongType.body)).toBe('bad-upload');
   });
 
   it('tsaVerify_thirdPartyCorpusTokens_asExpectedMdSays', async () => {
@@ -831,6 +839,6 @@ describe('judicial evidence API on a real consortium and PostgreSQL', () => {
       .post(`${BASE}/tsa/verify`)
       .send({ token: '%%%', data: hello })
       .expect(400);
-    expect(problem(invalid.body)).toBe('validation-failed');
+    expect(problemCode(invalid.body)).toBe('validation-failed');
   });
 });

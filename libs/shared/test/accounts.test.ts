@@ -18,12 +18,11 @@ import {
   type TestApp,
   createTestApp,
   writeTestAccounts,
+  problemCode,
 } from '@trellis/shared/testing';
 import { DataSource } from 'typeorm';
 
 jest.setTimeout(60_000);
-
-const problem = (body: { type?: string }) => body.type?.replace('urn:trellis:problem:', '');
 
 describe('password hashes', () => {
   it('verify_theRightPasswordOnly_withTheCostReadFromTheHash', async () => {
@@ -138,17 +137,17 @@ describe('sign-in on the service', () => {
   it('wrongPasswordAndUnknownUser_lookAlike', async () => {
     const wrong = await signIn('zhang', 'not the password at all').expect(401);
     const unknown = await signIn('nobody', 'not the password at all').expect(401);
-    expect([problem(wrong.body), wrong.body.detail]).toEqual([
+    expect([problemCode(wrong.body), wrong.body.detail]).toEqual([
       'sign-in-failed',
       'wrong username or password',
     ]);
-    expect([problem(unknown.body), unknown.body.detail]).toEqual([
+    expect([problemCode(unknown.body), unknown.body.detail]).toEqual([
       'sign-in-failed',
       'wrong username or password',
     ]);
     expect(wrong.headers['set-cookie']).toBeUndefined();
     const bad = await http().post('/api/sessions').send({ username: 'zhang' }).expect(400);
-    expect(problem(bad.body)).toBe('validation-failed');
+    expect(problemCode(bad.body)).toBe('validation-failed');
   });
 
   it('signOut_endsTheSessionAtOnce', async () => {
@@ -158,8 +157,8 @@ describe('sign-in on the service', () => {
     const out = await http().delete('/api/sessions/current').set(auth).expect(204);
     expect(String(out.headers['set-cookie'])).toContain(`${SESSION_COOKIE}=; Path=/api`);
     const after = await http().get('/api/sessions/current').set(auth).expect(401);
-    expect(problem(after.body)).toBe('sign-in-required');
-    expect(problem((await http().get('/api/sessions/current').expect(401)).body)).toBe(
+    expect(problemCode(after.body)).toBe('sign-in-required');
+    expect(problemCode((await http().get('/api/sessions/current').expect(401)).body)).toBe(
       'sign-in-required',
     );
     await http().get('/api/sessions/current').set('authorization', 'Basic eDp5').expect(401);
@@ -169,7 +168,7 @@ describe('sign-in on the service', () => {
     for (let i = 0; i < LOCKOUT_AFTER; i++)
       await signIn('locked', 'wrong password, again').expect(401);
     const locked = await signIn('locked').expect(429);
-    expect(problem(locked.body)).toBe('sign-in-locked');
+    expect(problemCode(locked.body)).toBe('sign-in-locked');
     expect(Date.parse(locked.body.retryAfter) - Date.now()).toBeGreaterThan(14 * 60_000);
     // others are not affected
     await signIn('zhang').expect(201);
@@ -193,6 +192,6 @@ describe('sign-in on the service', () => {
     expect(await store.authenticate(session.token)).toBeUndefined();
     // disabled: no sign-in, and no live session
     await store.apply(changed.map((e) => (e.username === 'li.na' ? { ...e, disabled: true } : e)));
-    expect(problem((await signIn('li.na').expect(401)).body)).toBe('sign-in-failed');
+    expect(problemCode((await signIn('li.na').expect(401)).body)).toBe('sign-in-failed');
   });
 });

@@ -1,7 +1,7 @@
 // Test helpers of the service kernel: `@trellis/shared/testing`. Not for production code.
 export { TEST_PASSWORD, writeTestAccounts } from './test-accounts';
 export type { TestAccount } from './test-accounts';
-export { createTestApp, testConfig } from './test-app';
+export { createTestApp, problemCode, testConfig } from './test-app';
 export type { TestApp } from './test-app';
 export { createTestDatabase, defaultTestDatabaseKind, testDatabaseKinds } from './test-database';
 export type { TestDatabase, TestDatabaseKind } from './test-database';

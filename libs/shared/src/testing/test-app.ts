@@ -81,3 +81,8 @@ export async function createTestApp(options: {
     },
   };
 }
+
+/** The code of a problem+json body (`urn:trellis:problem:<code>` → `<code>`), for assertions. */
+export function problemCode(body: { type?: string }): string | undefined {
+  return body.type?.replace('urn:trellis:problem:', '');
+}
