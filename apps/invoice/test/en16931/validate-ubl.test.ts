@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   En16931Error,
   UblValidator,
@@ -8,13 +6,7 @@ import {
   ublValidator,
   validateUbl,
 } from '../../src/en16931';
-import { FIXTURES, runVefaFile, vefaFiles } from './vefa';
-
-const EXAMPLES = join(FIXTURES, 'ubl-examples');
-const examples = readdirSync(EXAMPLES)
-  .filter((f) => f.endsWith('.xml'))
-  .sort();
-const example = (name: string) => readFileSync(join(EXAMPLES, name), 'utf8');
+import { runVefaFile, ublExample as example, ublExamples as examples, vefaFiles } from './vefa';
 
 describe('EN 16931 UBL validation (official CEN/TC 434 Schematron 1.3.16)', () => {
   beforeAll(() => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateXPathToNodes } from '../../src/en16931/fontoxpath';
 import { Document, Element, parseXmlDocument } from 'slimdom';
-import type { UblValidator } from '../../src/en16931';
+import { En16931Error, type UblValidator } from '../../src/en16931';
 
 /**
  * Runs the CEN/TC 434 VEFA unit tests (namespace http://difi.no/xsd/vefa/validator/1.0): each
@@ -12,6 +12,24 @@ import type { UblValidator } from '../../src/en16931';
 
 const VEFA = 'http://difi.no/xsd/vefa/validator/1.0';
 export const FIXTURES = join(__dirname, '..', 'fixtures', 'en16931');
+
+/** The official UBL examples (CEN/TC 434), by file name, in name order. */
+export const UBL_EXAMPLES_DIR = join(FIXTURES, 'ubl-examples');
+export const ublExamples = readdirSync(UBL_EXAMPLES_DIR)
+  .filter((f) => f.endsWith('.xml'))
+  .sort();
+export const ublExample = (name: string) => readFileSync(join(UBL_EXAMPLES_DIR, name), 'utf8');
+
+/** The En16931Error code `fn` throws, or undefined when it throws none (others rethrown). */
+export function en16931Code(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof En16931Error) return e.code;
+    throw e;
+  }
+  return undefined;
+}
 
 export type Expectation = 'success' | 'error' | 'warning';
 
