@@ -29,6 +29,7 @@ export type { ChainModuleOptions } from './chain-nest';
 export { APP_CONFIG, ConfigError, ConfigModule, loadConfig } from './config';
 export type { AppConfig, ConfigIssue } from './config';
 export {
+  BatchedLookup,
   DatabaseModule,
   EmbeddedPostgres,
   KERNEL_MIGRATIONS,

@@ -174,6 +174,35 @@ describe('sign-in on the service', () => {
     await signIn('zhang').expect(201);
   });
 
+  it('concurrentRequests_eachGetTheirOwnAccount_fromOneLookup', async () => {
+    const store = t.app.get(AccountStore);
+    const [a, b] = [
+      await store.signIn('zhang', TEST_PASSWORD),
+      await store.signIn('li.na', TEST_PASSWORD),
+    ];
+    const unknown = 'A'.repeat(43);
+    const found = await Promise.all([
+      store.authenticate(a.token),
+      store.authenticate(unknown),
+      store.authenticate(b.token),
+      store.authenticate(a.token),
+    ]);
+    expect(found.map((f) => f?.account.username)).toEqual(['zhang', undefined, 'li.na', 'zhang']);
+    expect(found[0]?.expiresAt.getTime()).toBe(a.expiresAt.getTime());
+    // over HTTP, at once: each request is answered as its own account
+    const answers = await Promise.all(
+      [a, b, a, b].map((s) =>
+        http().get('/api/sessions/current').set('authorization', `Bearer ${s.token}`).expect(200),
+      ),
+    );
+    expect(
+      answers.map((r) => (r.body as { account: { username: string } }).account.username),
+    ).toEqual(['zhang', 'li.na', 'zhang', 'li.na']);
+    await store.signOut(b.token);
+    const after = await Promise.all([store.authenticate(a.token), store.authenticate(b.token)]);
+    expect(after.map((f) => f?.account.username)).toEqual(['zhang', undefined]);
+  });
+
   it('sessionsExpire_andAChangedAccountEndsItsSessions', async () => {
     const store = t.app.get(AccountStore);
     const session = await store.signIn('zhang', TEST_PASSWORD);

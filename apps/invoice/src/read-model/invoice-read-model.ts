@@ -1,5 +1,6 @@
 /** Queries of the e-invoice read models (PostgreSQL) and the API's views. */
 import { Injectable } from '@nestjs/common';
+import { BatchedLookup } from '@trellis/shared';
 import { DataSource } from 'typeorm';
 import { InvoiceChain } from '../chain/invoice-chain';
 
@@ -109,12 +110,18 @@ export class InvoiceReadModel {
     };
   }
 
+  /** One invoice; concurrent requests' invoices are read together (BatchedLookup). */
   async one(number: string): Promise<InvoiceView | undefined> {
-    const rows = (await this.dataSource.query('SELECT * FROM invoice WHERE number = $1', [
-      number,
-    ])) as InvoiceRow[];
-    return rows[0] && this.view(rows[0]);
+    const row = await this.rowsByNumber.get(number);
+    return row && this.view(row);
   }
+
+  private readonly rowsByNumber = new BatchedLookup(async (numbers: string[]) => {
+    const rows = (await this.dataSource.query('SELECT * FROM invoice WHERE number = ANY($1)', [
+      numbers,
+    ])) as InvoiceRow[];
+    return new Map(rows.map((r) => [r.number, r]));
+  });
 
   async many(where: string, params: unknown[], limit: number): Promise<InvoiceView[]> {
     const rows = (await this.dataSource.query(

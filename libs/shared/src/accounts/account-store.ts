@@ -7,6 +7,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config';
+import { BatchedLookup } from '../database/batched-lookup';
 import { type AccountEntry, USERNAME, readAccountsFile } from './accounts-file';
 import { SignInFailedError, SignInLockedError } from './errors';
 import { hashPassword, verifyPassword } from './password';
@@ -169,20 +170,43 @@ export class AccountStore implements OnApplicationBootstrap {
     return { token, expiresAt, account: principalOf(row) };
   }
 
-  /** The signed-in account of a session token, or undefined (unknown, expired, disabled). */
+  /**
+   * The signed-in account of a session token, or undefined (unknown, expired, disabled).
+   * Concurrent requests' tokens are looked up together, one query per turn of the event loop
+   * (BatchedLookup): every lookup still reads the sessions after its request arrived, so a
+   * sign-out or a disabled account takes effect at once. `now` given: a lookup of its own.
+   */
   async authenticate(
     token: string,
-    now = new Date(),
+    now?: Date,
   ): Promise<{ account: Principal; expiresAt: Date } | undefined> {
     if (!TOKEN.test(token)) return undefined;
-    const rows: (AccountRow & { expires_at: Date })[] = await this.db.query(
-      `SELECT a.username, a.organisation, a.roles, a.subject, s.expires_at
+    if (now !== undefined) return (await this.sessions([token], now)).get(token);
+    return this.sessionLookup.get(token);
+  }
+
+  private readonly sessionLookup = new BatchedLookup((tokens: string[]) =>
+    this.sessions(tokens, new Date()),
+  );
+
+  private async sessions(
+    tokens: readonly string[],
+    now: Date,
+  ): Promise<Map<string, { account: Principal; expiresAt: Date }>> {
+    const byDigest = new Map(tokens.map((t) => [tokenDigest(t).toString('hex'), t]));
+    const rows: (AccountRow & { token_sha256: Buffer; expires_at: Date })[] = await this.db.query(
+      `SELECT s.token_sha256, a.username, a.organisation, a.roles, a.subject, s.expires_at
          FROM account_session s JOIN account a USING (username)
-        WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND NOT a.disabled`,
-      [tokenDigest(token), now],
+        WHERE s.token_sha256 = ANY($1) AND s.expires_at > $2 AND NOT a.disabled`,
+      [[...byDigest.keys()].map((hex) => Buffer.from(hex, 'hex')), now],
     );
-    const row = rows[0];
-    return row === undefined ? undefined : { account: principalOf(row), expiresAt: row.expires_at };
+    const found = new Map<string, { account: Principal; expiresAt: Date }>();
+    for (const row of rows) {
+      const token = byDigest.get(Buffer.from(row.token_sha256).toString('hex'));
+      if (token !== undefined)
+        found.set(token, { account: principalOf(row), expiresAt: row.expires_at });
+    }
+    return found;
   }
 
   /** Ends one session (signing out). */

@@ -1,3 +1,4 @@
+export { BatchedLookup } from './batched-lookup';
 export {
   DatabaseModule,
   KERNEL_MIGRATIONS,
