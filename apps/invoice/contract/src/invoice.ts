@@ -194,6 +194,18 @@ function eventData(record: InvoiceRecord, ctx: ContractContext): Record<string, 
  * invoice of the payment declared a split into `paymentSplit` invoices.
  */
 export function issue(ctx: ContractContext, args: unknown): void {
+  issueOne(ctx, args, new Map());
+}
+
+/**
+ * `issue`, with the merchants this transaction already read: a batch of one merchant's
+ * invoices decodes its record once, not once per invoice.
+ */
+function issueOne(
+  ctx: ContractContext,
+  args: unknown,
+  merchants: Map<string, MerchantRecord>,
+): void {
   const m = map(args, 'args');
   const merchantTaxId = taxIdArg(m, 'merchant');
   const paymentId = pattern(m, 'paymentId', PAYMENT_ID, '1..64 characters of A-Z a-z 0-9 . _ : -');
@@ -209,7 +221,8 @@ export function issue(ctx: ContractContext, args: unknown): void {
     id: optionalText(b, 'id', 64, 'args.buyer.id') ?? null,
   };
   const amounts = priced(parseLines(m['lines']));
-  const merchant = requireIssuer(ctx, merchantTaxId);
+  const merchant = merchants.get(merchantTaxId) ?? requireIssuer(ctx, merchantTaxId);
+  merchants.set(merchantTaxId, merchant);
 
   const paymentKey = keys.payment(merchantTaxId, paymentId);
   const paid = ctx.state.get(paymentKey);
@@ -261,9 +274,10 @@ export function issueBatch(ctx: ContractContext, args: unknown): void {
   if (!Array.isArray(invoices) || invoices.length === 0 || invoices.length > MAX_BATCH) {
     throw invalid('args.invoices', `must be a list of 1..${MAX_BATCH} invoices`);
   }
+  const merchants = new Map<string, MerchantRecord>();
   invoices.forEach((item: unknown, i) => {
     try {
-      issue(ctx, item);
+      issueOne(ctx, item, merchants);
     } catch (error) {
       if (!(error instanceof ContractError)) throw error;
       throw new ContractError(error.code, `invoices[${i}]: ${error.message}`);
