@@ -1,6 +1,7 @@
 import { decode as cborDecode, encode as cborEncode } from 'cbor2';
 import { isBytes } from './bytes';
 import { CodecError } from './errors';
+import { ProfileReader } from './profile-reader';
 import { ProfileWriter } from './profile-writer';
 
 /**
@@ -152,11 +153,19 @@ export function referenceEncodeValue(value: CborValue): Uint8Array {
  * map keys, indefinite lengths) are rejected, so one value has exactly one encoding.
  */
 export function decodeValue(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS): CborValue {
-  if (!(bytes instanceof Uint8Array)) throw new CodecError('invalid', 'input must be a Uint8Array');
-  if (bytes.length > limits.maxBytes) {
-    throw new CodecError('too-large', `input of ${bytes.length} bytes exceeds ${limits.maxBytes}`);
-  }
-  if (bytes.length === 0) throw new CodecError('malformed', 'empty input');
+  checkInput(bytes, limits);
+  return remember(ProfileReader.decode(bytes, limits.maxDepth), bytes.length);
+}
+
+/**
+ * cbor2's decoding with the profile's checks around it: the reference `decodeValue` is tested
+ * against (same values, same error codes).
+ */
+export function referenceDecodeValue(
+  bytes: Uint8Array,
+  limits: DecodeLimits = DEFAULT_LIMITS,
+): CborValue {
+  checkInput(bytes, limits);
   let raw: unknown;
   try {
     raw = cborDecode(bytes, DECODE_OPTIONS);
@@ -164,9 +173,20 @@ export function decodeValue(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_LI
     const message = (error as Error).message ?? String(error);
     throw new CodecError(/depth/i.test(message) ? 'too-deep' : 'malformed', message);
   }
-  const value = fromDecoded(raw, limits.maxDepth, '$', 0);
+  return remember(fromDecoded(raw, limits.maxDepth, '$', 0), bytes.length);
+}
+
+function checkInput(bytes: Uint8Array, limits: DecodeLimits): void {
+  if (!(bytes instanceof Uint8Array)) throw new CodecError('invalid', 'input must be a Uint8Array');
+  if (bytes.length > limits.maxBytes) {
+    throw new CodecError('too-large', `input of ${bytes.length} bytes exceeds ${limits.maxBytes}`);
+  }
+  if (bytes.length === 0) throw new CodecError('malformed', 'empty input');
+}
+
+function remember(value: CborValue, size: number): CborValue {
   // Only the deterministic encoding decodes, so this value's encoding is these bytes.
-  if (typeof value === 'object' && value !== null) encodedSizes.set(value, bytes.length);
+  if (typeof value === 'object' && value !== null) encodedSizes.set(value, size);
   return value;
 }
 
@@ -188,7 +208,7 @@ export function encodedSize(value: CborValue): number {
   return size;
 }
 
-/** Converts the decoder's output to the profile's JS shapes, rejecting what the profile lacks. */
+/** Converts cbor2's output to the profile's JS shapes, rejecting what the profile lacks. */
 function fromDecoded(raw: unknown, maxDepth: number, path: string, depth: number): CborValue {
   if (
     raw === null ||

@@ -2,6 +2,7 @@ export {
   DEFAULT_LIMITS,
   decodeValue,
   encodeValue,
+  referenceDecodeValue,
   referenceEncodeValue,
   toProfileValue,
 } from './cbor';

@@ -1,10 +1,10 @@
 /**
  * The encoder of the Trellis CBOR profile's deterministic form (RFC 8949 §4.2.1) for values
- * `toProfileValue` has already checked. cbor2 stays the decoder of untrusted bytes and the
- * reference encoding: on this profile — integers, byte and text strings, arrays, maps with text
- * keys, booleans, null — its generic encoder took ~60 µs for a 130-byte transaction, and
- * encoding was a third of a validator's CPU (ADR 0014). The tests check every vector and
- * thousands of random profile values byte for byte against cbor2.
+ * `toProfileValue` has already checked. cbor2 stays the reference encoding (as it is the
+ * reference decoding for ProfileReader): on this profile — integers, byte and text strings,
+ * arrays, maps with text keys, booleans, null — its generic encoder took ~60 µs for a 130-byte
+ * transaction, and encoding was a third of a validator's CPU (ADR 0014). The tests check every
+ * vector and thousands of random profile values byte for byte against cbor2.
  */
 import type { CborValue } from './cbor';
 
