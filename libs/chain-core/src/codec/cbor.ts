@@ -108,6 +108,15 @@ export function toProfileValue(
     for (const [key, item] of Object.entries(value)) {
       if (FORBIDDEN_KEYS.has(key))
         throw new CodecError('unsupported', `map key ${JSON.stringify(key)} is not allowed`, path);
+      // UTF-8 cannot carry a lone surrogate (TextEncoder writes U+FFFD): such a key would decode
+      // as another key, and two of them would encode as duplicates.
+      if (LONE_SURROGATE.test(key)) {
+        throw new CodecError(
+          'invalid',
+          'map key is not well-formed Unicode (lone surrogate)',
+          path,
+        );
+      }
       out[key] = toProfileValue(item, maxDepth, `${path}.${key}`, depth + 1);
     }
     return out;

@@ -121,8 +121,24 @@ describe('Trellis CBOR profile', () => {
     ['a Date', new Date(0), 'unsupported'],
     ['a lone surrogate', 'a\ud800b', 'invalid'],
     ['a __proto__ key', JSON.parse('{"__proto__": 1}'), 'unsupported'],
+    ['a lone surrogate in a map key', { 'a\ud800': 1 }, 'invalid'],
   ])('encode_%s_isRefused', (_name, value, code) => {
     expect(codeOf(() => encodeValue(value as CborValue))).toBe(code);
+  });
+
+  it('encode_loneSurrogateKeys_areRefusedAtTheirMap_notWrittenAsU+FFFD', () => {
+    // Both keys would be written as EF BF BD: one map, two equal keys, bytes no decoder accepts.
+    const twoKeys = { '\ud800': 1, '\udc00': 2 };
+    expect(() => encodeValue({ outer: [twoKeys] })).toThrow(
+      new CodecError(
+        'invalid',
+        'map key is not well-formed Unicode (lone surrogate)',
+        '$.outer[0]',
+      ),
+    );
+    expect(codeOf(() => referenceEncodeValue(twoKeys))).toBe('invalid');
+    // A well-formed pair is one code point, not a lone surrogate.
+    expect(hex({ '\ud83d\ude00': 1 })).toBe('a164f09f988001');
   });
 
   const profileValue: fc.Arbitrary<CborValue> = fc.letrec<{ value: CborValue }>((tie) => ({
