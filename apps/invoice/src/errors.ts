@@ -31,3 +31,5 @@ export class NotPaymentProcessorError extends defineProblem(
   'Payments role required',
   403,
 ) {}
+/** A batch of invoices too large for one transaction; `bytes` and `limit` say by how much. */
+export class BatchTooLargeError extends defineProblem('batch-too-large', 'Batch too large', 413) {}

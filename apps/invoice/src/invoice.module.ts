@@ -6,6 +6,7 @@ import { InvoiceChain } from './chain/invoice-chain';
 import {
   CreditNoteHandler,
   IssueInvoiceHandler,
+  IssueInvoicesHandler,
   RecordPaymentHandler,
   RegisterMerchantHandler,
   TransitionHandler,
@@ -38,6 +39,7 @@ import { InvoiceReadModel } from './read-model/invoice-read-model';
     RegisterMerchantHandler,
     RecordPaymentHandler,
     IssueInvoiceHandler,
+    IssueInvoicesHandler,
     CreditNoteHandler,
     TransitionHandler,
   ],

@@ -535,6 +535,102 @@ describe('e-invoice API on a real consortium', () => {
     expect(Number(bursts[0]!.number.slice(-9))).toBe(21);
   });
 
+  it('bulkIssue_oneTransaction_numberedInOrder_allOrNothing', async () => {
+    const MART = uscc('91440300MA5F0MART');
+    await http()
+      .post(`${BASE}/merchants`)
+      .set(as('officer'))
+      .send({
+        taxId: MART,
+        name: 'Bulk Mart',
+        industry: 'retail',
+        region: '440305',
+        org: 'manufacturer',
+      })
+      .expect(201);
+    const invoice = (paymentId: string, net = 100) => ({
+      merchant: MART,
+      paymentId,
+      buyer: { name: 'Guest' },
+      lines: [line(1, net)],
+    });
+    const bulk = (invoices: unknown[], username = 'shop') =>
+      http().post(`${BASE}/invoices/batch`).set(as(username)).send({ invoices });
+    const before = (await http().get(`${BASE}/read-model`).expect(200)).body.issuing;
+    const many = await bulk(Array.from({ length: 40 }, (_, i) => invoice(`mart-${i}`, 200 + i)));
+    expect(many.status).toBe(201);
+    const issued = many.body.invoices as {
+      number: string;
+      paymentId: string;
+      netMinor: string;
+      status: string;
+    }[];
+    expect(issued.map((v) => v.paymentId)).toEqual(
+      Array.from({ length: 40 }, (_, i) => `mart-${i}`),
+    );
+    expect(issued.map((v) => v.netMinor)).toEqual(
+      Array.from({ length: 40 }, (_, i) => String(200 + i)),
+    );
+    // numbered in the request's order, without gaps, and in the read model already
+    expect(issued.map((v) => Number(v.number.slice(-9)))).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+    expect(new Set(issued.map((v) => v.status))).toEqual(new Set(['issued']));
+    const seen = await http()
+      .get(`${BASE}/invoices/${issued[39]!.number}`)
+      .set(as('officer'))
+      .expect(200);
+    expect(seen.body.paymentId).toBe('mart-39');
+    // the bulk request is one transaction of its own (the request-merging batcher is not involved)
+    const after = (await http().get(`${BASE}/read-model`).expect(200)).body.issuing;
+    expect(after.transactions - before.transactions).toBe(0);
+    // all or nothing: a payment invoiced already at index 2 refuses the whole batch, naming it
+    const refused = await bulk([
+      invoice('mart-new-0'),
+      invoice('mart-new-1'),
+      invoice('mart-3'),
+      invoice('mart-new-2'),
+    ]);
+    expect(refused.status).toBe(409);
+    expect(refused.body.reason).toBe('payment-already-invoiced');
+    expect(refused.body.detail).toContain('invoices[2]');
+    const again = await bulk([invoice('mart-new-0'), invoice('mart-new-1')]);
+    expect(again.status).toBe(201);
+    expect(
+      (again.body.invoices as { number: string }[]).map((v) => Number(v.number.slice(-9))),
+    ).toEqual([41, 42]);
+    // bad batches change nothing and say why
+    expect(problemCode((await bulk([])).body)).toBe('validation-failed');
+    expect((await bulk(Array.from({ length: 65 }, (_, i) => invoice(`mart-x-${i}`)))).status).toBe(
+      400,
+    );
+    const wrong = await bulk([
+      invoice('mart-y-0'),
+      { ...invoice('mart-y-1'), paymentId: 'not valid!' },
+    ]);
+    expect(wrong.status).toBe(400);
+    expect(JSON.stringify(wrong.body)).toContain('paymentId');
+    const long = 'x'.repeat(100);
+    const huge = await bulk(
+      Array.from({ length: 64 }, (_, i) => ({
+        ...invoice(`mart-z-${i}`),
+        lines: Array.from({ length: 20 }, () => ({ ...line(1, 1), description: long })),
+      })),
+    );
+    expect(huge.status).toBe(413);
+    expect(problemCode(huge.body)).toBe('batch-too-large');
+    expect((await bulk([invoice('mart-w-0')], 'officer')).status).toBe(403);
+    const total = await http()
+      .get(`${BASE}/invoices`)
+      .set(as('shop'))
+      .query({ limit: 500 })
+      .expect(200);
+    const mart = (total.body.items as { merchant: { taxId: string } }[]).filter(
+      (v) => v.merchant.taxId === MART,
+    );
+    expect(mart).toHaveLength(42);
+  });
+
   it('payments_recordedByAProcessor_andInvoicesWithoutOrAbovePaymentAreAnomalies', async () => {
     const paid = (await issue('pay-4001').expect(201)).body; // 113000 fen gross
     const unpaid = (await issue('pay-4002').expect(201)).body;

@@ -1,12 +1,13 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { IssueBatcher } from './issue-batcher';
+import { IssueBatcher, MAX_ARGS_JSON, jsonSize } from './issue-batcher';
 import { InvoiceSubmitter } from './submitter';
-import { InvoiceRefusedError, NoSuchInvoiceError } from '../errors';
+import { BatchTooLargeError, InvoiceRefusedError, NoSuchInvoiceError } from '../errors';
 import type { InvoiceView } from '../read-model/invoice-read-model';
 import type {
   CreditNoteDto,
   InvoiceLineDto,
   IssueInvoiceDto,
+  IssueInvoicesDto,
   RecordPaymentDto,
   RegisterMerchantDto,
 } from './invoice.dto';
@@ -85,19 +86,63 @@ export class IssueInvoiceHandler implements ICommandHandler<IssueInvoiceCommand>
   ) {}
 
   async execute({ org, body }: IssueInvoiceCommand): Promise<InvoiceView> {
-    const { committed, index } = await this.batcher.issue(org, this.s.chain.member(org).service, {
-      merchant: body.merchant,
-      paymentId: body.paymentId,
-      ...(body.paymentSplit !== undefined ? { paymentSplit: BigInt(body.paymentSplit) } : {}),
-      ...(body.channel !== undefined ? { channel: BigInt(body.channel) } : {}),
-      buyer: {
-        name: body.buyer.name,
-        ...(body.buyer.taxId ? { taxId: body.buyer.taxId } : {}),
-        ...(body.buyer.id ? { id: body.buyer.id } : {}),
-      },
-      lines: lines(body.lines),
-    });
+    const { committed, index } = await this.batcher.issue(
+      org,
+      this.s.chain.member(org).service,
+      issueArgs(body),
+    );
     return this.s.invoiceOf(committed, index);
+  }
+}
+
+/** The contract's `issue` arguments of one invoice of the API. */
+function issueArgs(body: IssueInvoiceDto): Record<string, unknown> {
+  return {
+    merchant: body.merchant,
+    paymentId: body.paymentId,
+    ...(body.paymentSplit !== undefined ? { paymentSplit: BigInt(body.paymentSplit) } : {}),
+    ...(body.channel !== undefined ? { channel: BigInt(body.channel) } : {}),
+    buyer: {
+      name: body.buyer.name,
+      ...(body.buyer.taxId ? { taxId: body.buyer.taxId } : {}),
+      ...(body.buyer.id ? { id: body.buyer.id } : {}),
+    },
+    lines: lines(body.lines),
+  };
+}
+
+export class IssueInvoicesCommand extends Command<{ invoices: InvoiceView[] }> {
+  constructor(
+    readonly org: string,
+    readonly body: IssueInvoicesDto,
+  ) {
+    super();
+  }
+}
+
+/**
+ * A merchant's system issues up to MAX_BATCH invoices in one request: one `issueBatch`
+ * transaction, so all are issued (numbered in the request's order) or none, and a refusal
+ * names the refused invoice's index.
+ */
+@CommandHandler(IssueInvoicesCommand)
+export class IssueInvoicesHandler implements ICommandHandler<IssueInvoicesCommand> {
+  constructor(private readonly s: InvoiceSubmitter) {}
+
+  async execute({ org, body }: IssueInvoicesCommand): Promise<{ invoices: InvoiceView[] }> {
+    const invoices = body.invoices.map(issueArgs);
+    const size = invoices.reduce((sum, args) => sum + jsonSize(args), 0);
+    if (size > MAX_ARGS_JSON) {
+      throw new BatchTooLargeError(
+        `these ${invoices.length} invoices take ${size} bytes, more than the ${MAX_ARGS_JSON} one transaction carries: send them in smaller batches`,
+        { bytes: size, limit: MAX_ARGS_JSON },
+      );
+    }
+    const signer = this.s.chain.member(org).service;
+    const committed = await this.s.run(signer, 'issueBatch', { invoices });
+    return {
+      invoices: await Promise.all(invoices.map((_, i) => this.s.invoiceOf(committed, i))),
+    };
   }
 }
 

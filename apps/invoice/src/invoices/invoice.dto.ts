@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { MAX_LINES } from '@trellis/invoice-contract';
+import { MAX_BATCH, MAX_LINES } from '@trellis/invoice-contract';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -149,6 +149,19 @@ export class IssueInvoiceDto {
 
   @InvoiceLines()
   lines!: InvoiceLineDto[];
+}
+
+export class IssueInvoicesDto {
+  @ApiProperty({
+    type: [IssueInvoiceDto],
+    description: `1..${MAX_BATCH} invoices, issued together in this order or not at all`,
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => IssueInvoiceDto)
+  invoices!: IssueInvoiceDto[];
 }
 
 export class CreditNoteDto {

@@ -20,6 +20,7 @@ import {
 import {
   CreditNoteCommand,
   IssueInvoiceCommand,
+  IssueInvoicesCommand,
   RecordPaymentCommand,
   RegisterMerchantCommand,
   type Transition,
@@ -28,6 +29,7 @@ import {
 import {
   CreditNoteDto,
   IssueInvoiceDto,
+  IssueInvoicesDto,
   ReasonDto,
   RecordPaymentDto,
   RegisterMerchantDto,
@@ -122,6 +124,19 @@ export class InvoicesHttpController {
   })
   issue(@CurrentAccount() account: Principal, @Body() body: IssueInvoiceDto): Promise<InvoiceView> {
     return this.commands.execute(new IssueInvoiceCommand(account.organisation, body));
+  }
+
+  @Post('invoices/batch')
+  @HttpCode(201)
+  @SignedIn(INVOICE_ROLES.merchant)
+  @ApiOperation({
+    summary: "A merchant's system issues up to 64 invoices at once: all or none, numbered in order",
+  })
+  issueMany(
+    @CurrentAccount() account: Principal,
+    @Body() body: IssueInvoicesDto,
+  ): Promise<{ invoices: InvoiceView[] }> {
+    return this.commands.execute(new IssueInvoicesCommand(account.organisation, body));
   }
 
   @Get('invoices')

@@ -18,7 +18,7 @@ import { InvoiceSubmitter } from './submitter';
 /** Transactions of one organisation on their way to a commit before requests start to wait. */
 export const ISSUE_PIPELINE = 4;
 /** A conservative bound of the args' size (their JSON, longer than their CBOR): 64 KiB on chain. */
-const MAX_ARGS_JSON = 48 * 1024;
+export const MAX_ARGS_JSON = 48 * 1024;
 
 export interface Issued {
   readonly committed: CommittedTransaction;
@@ -39,7 +39,7 @@ interface Lane {
   waiting: Waiting[];
 }
 
-const jsonSize = (args: Record<string, unknown>) =>
+export const jsonSize = (args: Record<string, unknown>) =>
   JSON.stringify(args, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)).length;
 
 @Injectable()
