@@ -1,9 +1,11 @@
 /**
- * `npm run bench:invoice -- [--invoices N] [--concurrency C]`: invoices issued per second end to
- * end — an HTTP request to the e-invoice service (its own process, on PostgreSQL: DATABASE_URL's
+ * `npm run bench:invoice -- [--invoices N] [--concurrency C] [--per-request K]`: invoices issued
+ * per second end to end — an HTTP request to the e-invoice service (its own process, on PostgreSQL: DATABASE_URL's
  * server when set, else the embedded one), the transaction signed, committed by a real
  * four-validator consortium and projected into the read model before the 201 answer — and the
- * projection's lag behind the chain (blocks, sampled every 100 ms). Prints a Markdown summary.
+ * projection's lag behind the chain (blocks, sampled every 100 ms). K = 1 (the default): one
+ * invoice per request; K > 1: bulk requests of K invoices. Latencies are per request. Prints a
+ * Markdown summary.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -48,12 +50,19 @@ async function main(): Promise<void> {
     options: {
       invoices: { type: 'string', default: '2000' },
       concurrency: { type: 'string', default: '64' },
+      'per-request': { type: 'string', default: '1' },
     },
   });
   const total = Number(values.invoices);
   const concurrency = Number(values.concurrency);
+  // 1: POST /api/invoice/invoices, one invoice per request (the till's way); 2..64: POST
+  // /api/invoice/invoices/batch with that many (a merchant system's bulk upload).
+  const perRequest = Number(values['per-request']);
   if (!Number.isInteger(total) || total < 1 || !Number.isInteger(concurrency) || concurrency < 1) {
     throw new Error('--invoices and --concurrency must be positive integers');
+  }
+  if (!Number.isInteger(perRequest) || perRequest < 1 || perRequest > 64) {
+    throw new Error('--per-request must be 1..64');
   }
   const profile = (name: string) =>
     process.env['BENCH_PROFILE_DIR']
@@ -120,15 +129,14 @@ async function main(): Promise<void> {
     // costs the benchmark's own process about twice the CPU per request on these two cores.
     const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
     const { hostname, port } = new URL(api);
-    const issuePath = `${new URL(api).pathname}/invoices`;
-    const postInvoice = (body: string) =>
+    const postInvoice = (path: string, body: string) =>
       new Promise<{ status: number; text: string }>((resolve, reject) => {
         const req = request(
           {
             agent,
             hostname,
             port,
-            path: issuePath,
+            path: `${new URL(api).pathname}${path}`,
             method: 'POST',
             headers: {
               'content-type': 'application/json',
@@ -148,29 +156,40 @@ async function main(): Promise<void> {
         req.on('error', reject);
         req.end(body);
       });
-    const issue = async (i: number): Promise<number> => {
+    const invoice = (i: number) => ({
+      merchant,
+      paymentId: `bench-${i}`,
+      buyer: { name: 'Buyer', id: `wallet:${i % 100}` },
+      lines: [
+        {
+          description: 'Item',
+          quantity: 1 + (i % 3),
+          unitPriceMinor: 999 + i,
+          taxRateBasisPoints: 1300,
+        },
+      ],
+    });
+    /** Issues invoices first..first+count-1 in one request; its latency, ms. */
+    const issue = async (first: number, count: number): Promise<number> => {
       const started = performance.now();
-      const res = await postInvoice(
-        JSON.stringify({
-          merchant,
-          paymentId: `bench-${i}`,
-          buyer: { name: 'Buyer', id: `wallet:${i % 100}` },
-          lines: [
-            {
-              description: 'Item',
-              quantity: 1 + (i % 3),
-              unitPriceMinor: 999 + i,
-              taxRateBasisPoints: 1300,
-            },
-          ],
-        }),
-      );
-      if (res.status !== 201) throw new Error(`issue ${i}: ${res.status} ${res.text}`);
-      const issued = JSON.parse(res.text) as { paymentId?: string };
-      if (issued.paymentId !== `bench-${i}`) throw new Error(`issue ${i}: answered ${res.text}`);
+      const ids = Array.from({ length: count }, (_, k) => first + k);
+      const res =
+        perRequest === 1
+          ? await postInvoice('/invoices', JSON.stringify(invoice(first)))
+          : await postInvoice('/invoices/batch', JSON.stringify({ invoices: ids.map(invoice) }));
+      if (res.status !== 201) throw new Error(`issue ${first}: ${res.status} ${res.text}`);
+      // each answer is the invoice asked for
+      const body = JSON.parse(res.text) as {
+        paymentId?: string;
+        invoices?: { paymentId: string }[];
+      };
+      const answered =
+        perRequest === 1 ? [body.paymentId] : (body.invoices ?? []).map((v) => v.paymentId);
+      if (answered.join() !== ids.map((i) => `bench-${i}`).join())
+        throw new Error(`issue ${first}: answered ${res.text.slice(0, 500)}`);
       return performance.now() - started;
     };
-    for (let i = 0; i < 20; i++) await issue(1_000_000 + i); // warm-up, not counted
+    for (let i = 0; i < 20; i++) await issue(1_000_000 + i * perRequest, perRequest); // warm-up, not counted
     const lags: number[] = [];
     let sampling = true;
     const sampler = (async () => {
@@ -197,7 +216,11 @@ async function main(): Promise<void> {
     const started = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        while (next < total) latencies.push(await issue(next++));
+        while (next < total) {
+          const first = next;
+          next = Math.min(total, next + perRequest);
+          latencies.push(await issue(first, next - first));
+        }
       }),
     );
     const seconds = (performance.now() - started) / 1000;
@@ -218,9 +241,9 @@ async function main(): Promise<void> {
       [
         `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; database: ${db ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}`,
         '',
-        '| invoices | concurrency | issued/s (HTTP → commit → read model) | p50 / p95 / p99 ms | projection lag, blocks (median / p95 / max) | invoices per transaction |',
-        '| --- | --- | --- | --- | --- | --- |',
-        `| ${total} | ${concurrency} | ${rate.toFixed(1)} | ${pct(latencies, 0.5).toFixed(0)} / ${pct(latencies, 0.95).toFixed(0)} / ${pct(latencies, 0.99).toFixed(0)} | ${pct(lags, 0.5)} / ${pct(lags, 0.95)} / ${lags[lags.length - 1]} | ${(issuing.invoices / issuing.transactions).toFixed(1)} (${issuing.transactions} transactions, ${issuing.retriedAlone} re-sent alone) |`,
+        '| invoices | concurrency | invoices per request | issued/s (HTTP → commit → read model) | p50 / p95 / p99 ms | projection lag, blocks (median / p95 / max) | invoices per transaction |',
+        '| --- | --- | --- | --- | --- | --- | --- |',
+        `| ${total} | ${concurrency} | ${perRequest} | ${rate.toFixed(1)} | ${pct(latencies, 0.5).toFixed(0)} / ${pct(latencies, 0.95).toFixed(0)} / ${pct(latencies, 0.99).toFixed(0)} | ${pct(lags, 0.5)} / ${pct(lags, 0.95)} / ${lags[lags.length - 1]} | ${perRequest === 1 ? `${(issuing.invoices / issuing.transactions).toFixed(1)} (${issuing.transactions} transactions, ${issuing.retriedAlone} re-sent alone)` : `${perRequest} (one transaction per request)`} |`,
         '',
         `CPU per invoice, ms: validators (all four) ${perInvoice('validators')}, service ${perInvoice('service')}, benchmark client ${perInvoice('bench')}, ${db ? `PostgreSQL ${perInvoice('postgres')}` : 'PostgreSQL: embedded, in the service'}`,
         '',
