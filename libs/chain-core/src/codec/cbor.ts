@@ -2,7 +2,14 @@ import { decode as cborDecode, encode as cborEncode } from 'cbor2';
 import { isBytes } from './bytes';
 import { CodecError } from './errors';
 import { ProfileReader } from './profile-reader';
-import { ProfileWriter } from './profile-writer';
+import {
+  FORBIDDEN_KEYS,
+  isPlainObject,
+  NEG_MIN,
+  OutsideProfile,
+  ProfileWriter,
+  U64_MAX,
+} from './profile-writer';
 
 /**
  * The Trellis CBOR profile (docs/spec/encoding.md): the deterministic encoding of RFC 8949 §4.2.1
@@ -35,10 +42,6 @@ export interface DecodeLimits {
 
 export const DEFAULT_LIMITS: DecodeLimits = { maxBytes: 1 << 20, maxDepth: 32 };
 
-const U64_MAX = (1n << 64n) - 1n;
-const NEG_MIN = -(1n << 64n);
-/** Keys that would reach Object.prototype if a decoded map were ever copied carelessly. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** In a /u regex paired surrogates form one code point, so only lone ones match. */
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
@@ -124,25 +127,31 @@ export function toProfileValue(
   throw new CodecError('unsupported', `cannot encode ${describe(value)}`, path);
 }
 
-/** A plain object of any realm: its prototype is null or a realm's Object.prototype. */
-function isPlainObject(value: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(value);
-  return (
-    proto === null ||
-    (Object.getPrototypeOf(proto) === null &&
-      Object.prototype.toString.call(value) === '[object Object]')
-  );
-}
-
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'object') return value?.constructor?.name ?? 'an object';
   return typeof value;
 }
 
-/** Deterministic encoding of a profile value. Equal values always give identical bytes. */
+/**
+ * Deterministic encoding of a profile value. Equal values always give identical bytes.
+ * @throws CodecError naming the path of the first offending part, as `toProfileValue` does.
+ */
 export function encodeValue(value: CborValue): Uint8Array {
-  return ProfileWriter.encode(toProfileValue(value));
+  // One pass: the writer checks what it writes. Values of other realms, Buffers and number
+  // integers are written as toProfileValue's copy of them would be.
+  try {
+    return ProfileWriter.encode(value, DEFAULT_LIMITS.maxDepth);
+  } catch (error) {
+    if (!(error instanceof OutsideProfile)) throw error;
+  }
+  // Outside the profile: toProfileValue walks the value again, building the paths the writer
+  // does without, and throws the CodecError callers have always had.
+  toProfileValue(value);
+  // It accepted what the writer refused: a getter or proxy answered differently the second
+  // time. What the writer read (once, as the check-and-copy before it did) was refused, so the
+  // value is refused, as it would have been, only without a path.
+  throw new CodecError('unsupported', 'the value changed while it was being encoded');
 }
 
 /** cbor2's encoding of a profile value: the reference `encodeValue` is tested against. */

@@ -1,32 +1,88 @@
 /**
- * The encoder of the Trellis CBOR profile's deterministic form (RFC 8949 §4.2.1) for values
- * `toProfileValue` has already checked. cbor2 stays the reference encoding (as it is the
- * reference decoding for ProfileReader): on this profile — integers, byte and text strings,
- * arrays, maps with text keys, booleans, null — its generic encoder took ~60 µs for a 130-byte
- * transaction, and encoding was a third of a validator's CPU (ADR 0014). The tests check every
- * vector and thousands of random profile values byte for byte against cbor2.
+ * The encoder of the Trellis CBOR profile's deterministic form (RFC 8949 §4.2.1). It checks
+ * each part of a value against the profile as it writes it, by the rules of `toProfileValue`
+ * (cbor.ts), and at the first part outside the profile throws `OutsideProfile`, which carries
+ * no path: building a path for every element was most of the cost of checking first, and
+ * `encodeValue` asks `toProfileValue` for the precise error only when there is one.
+ *
+ * cbor2 stays the reference encoding (as it is the reference decoding for ProfileReader): on
+ * this profile — integers, byte and text strings, arrays, maps with text keys, booleans, null —
+ * its generic encoder took ~60 µs for a 130-byte transaction, and encoding was a third of a
+ * validator's CPU (ADR 0014). The tests check every vector and thousands of random profile
+ * values byte for byte against cbor2, and that random values outside the profile are refused
+ * here exactly when `toProfileValue` refuses them.
  */
-import type { CborValue } from './cbor';
+import { isBytes } from './bytes';
 
 const utf8 = new TextEncoder();
+
+export const U64_MAX = (1n << 64n) - 1n;
+export const NEG_MIN = -(1n << 64n);
+/** Keys that would reach Object.prototype if a decoded map were ever copied carelessly. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+]);
+
+/** A plain object of any realm: its prototype is null or a realm's Object.prototype. */
+export function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return (
+    proto === null ||
+    (Object.getPrototypeOf(proto) === null &&
+      Object.prototype.toString.call(value) === '[object Object]')
+  );
+}
+
+/**
+ * What the writer throws at the first part of a value outside the profile. Internal to the
+ * codec: `encodeValue` turns it into `toProfileValue`'s CodecError, with the path.
+ */
+export class OutsideProfile extends Error {
+  constructor() {
+    super('the value is outside the Trellis CBOR profile');
+    this.name = 'OutsideProfile';
+  }
+}
+/** One instance, thrown each time: the rejection path needs no stack, only the type. */
+const OUTSIDE = new OutsideProfile();
+
+/**
+ * A typed array's own element count (%TypedArray%.prototype.length), which `set` copies: an
+ * own `length` property on a Uint8Array would otherwise give a head that disagrees with the
+ * bytes after it.
+ */
+const typedArrayLength = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Uint8Array.prototype) as object,
+  'length',
+)!.get as (this: Uint8Array) => number;
 
 /**
  * Map keys in encoding order, by the keys' list as `Object.keys` gives it: records of one kind
  * (transactions, receipts, a contract's state records and events) repeat a few key sets, and
  * sorting them by their encodings for every map was most of this encoder's time. Bounded: an
- * argument map with keys of its own takes the slow path once the cache is full.
+ * argument map with keys of its own takes the slow path once the cache is full. Only key lists
+ * that passed the checks (no forbidden key, no lone surrogate) are kept, so a cached list needs
+ * no check again.
  */
 const sortedKeys = new Map<string, readonly { key: string; head: Uint8Array }[]>();
 const SORTED_KEYS_MAX = 4096;
 
-/** The keys of a map with their encoded heads (text string head + UTF-8 bytes), in CBOR order. */
+/**
+ * The keys of a map with their encoded heads (text string head + UTF-8 bytes), in CBOR order.
+ * @throws OutsideProfile for a forbidden key or one with a lone surrogate.
+ */
 function keysInOrder(keys: readonly string[]): readonly { key: string; head: Uint8Array }[] {
   // Each key prefixed by its length: no two key lists share an id.
   let id = '';
   for (const key of keys) id += `${key.length}:${key}`;
   const known = sortedKeys.get(id);
   if (known !== undefined) return known;
-  const sorted = keys.map((key) => ({ key, head: ProfileWriter.encodeText(key) }));
+  const sorted = keys.map((key) => {
+    if (FORBIDDEN_KEYS.has(key)) throw OUTSIDE;
+    return { key, head: ProfileWriter.encodeText(key) };
+  });
   // Bytewise order of the encodings: shorter UTF-8 first (a longer text has a head at least as
   // long), then the bytes.
   sorted.sort((a, b) => a.head.length - b.head.length || compare(a.head, b.head));
@@ -39,17 +95,27 @@ export class ProfileWriter {
   private view = new DataView(this.buffer.buffer);
   private length = 0;
 
-  /** A text string's encoding (head and UTF-8 bytes). */
+  /** @param maxDepth deepest nesting of arrays and maps written (a scalar at the top is 0). */
+  private constructor(private readonly maxDepth: number) {}
+
+  /**
+   * A text string's encoding (head and UTF-8 bytes).
+   * @throws OutsideProfile if the text has a lone surrogate.
+   */
   static encodeText(text: string): Uint8Array {
-    const writer = new ProfileWriter();
+    const writer = new ProfileWriter(0);
     writer.text(text);
     return writer.buffer.slice(0, writer.length);
   }
 
-  /** The deterministic encoding of a checked profile value. */
-  static encode(value: CborValue): Uint8Array {
-    const writer = new ProfileWriter();
-    writer.value(value);
+  /**
+   * The deterministic encoding of a profile value, checked as it is written; each property and
+   * element is read once, so the bytes are those of what was checked.
+   * @throws OutsideProfile at the first part outside the profile (nothing is returned).
+   */
+  static encode(value: unknown, maxDepth: number): Uint8Array {
+    const writer = new ProfileWriter(maxDepth);
+    writer.value(value, 0);
     return writer.buffer.slice(0, writer.length);
   }
 
@@ -101,30 +167,51 @@ export class ProfileWriter {
     this.length += bytes.length;
   }
 
+  /** A byte string, from bytes as `toProfileValue` takes them (`isBytes`). */
+  private byteString(value: Uint8Array): void {
+    // As toProfileValue: a plain Uint8Array as it is, anything else (a Buffer, another realm's
+    // Uint8Array, a typed array calling itself one) through the Uint8Array constructor.
+    const bytes =
+      value instanceof Uint8Array && value.constructor === Uint8Array
+        ? value
+        : new Uint8Array(value);
+    const n = typedArrayLength.call(bytes);
+    this.head(2, n);
+    this.reserve(n);
+    this.buffer.set(bytes, this.length);
+    this.length += n;
+  }
+
   private text(text: string): void {
     const n = text.length;
+    let i = 0;
+    while (i < n && text.charCodeAt(i) < 0x80) i++;
     // ASCII, the usual case: one byte per UTF-16 unit, written in place.
-    if (n < 256) {
-      let ascii = true;
-      for (let i = 0; i < n; i++) {
-        if (text.charCodeAt(i) > 0x7f) {
-          ascii = false;
-          break;
-        }
-      }
-      if (ascii) {
-        this.head(3, n);
-        this.reserve(n);
-        for (let i = 0; i < n; i++) this.buffer[this.length++] = text.charCodeAt(i);
-        return;
-      }
+    if (i === n && n < 256) {
+      this.head(3, n);
+      this.reserve(n);
+      for (let j = 0; j < n; j++) this.buffer[this.length++] = text.charCodeAt(j);
+      return;
+    }
+    // UTF-8 has no form for a lone surrogate (TextEncoder would write U+FFFD): from the first
+    // non-ASCII unit on, every surrogate must be a high one followed by a low one.
+    for (; i < n; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit < 0xd800 || unit > 0xdfff) continue;
+      const next = text.charCodeAt(i + 1); // NaN past the end
+      if (unit > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) throw OUTSIDE;
+      i++;
     }
     const encoded = utf8.encode(text);
     this.head(3, encoded.length);
     this.bytes(encoded);
   }
 
-  private value(value: CborValue): void {
+  /**
+   * Writes `value` if it is a profile value, with the checks of `toProfileValue` in its order
+   * (bytes before the depth limit, the depth limit before arrays, maps and the rest).
+   */
+  private value(value: unknown, depth: number): void {
     if (value === null) {
       this.head(7, 22);
     } else if (value === false) {
@@ -132,29 +219,38 @@ export class ProfileWriter {
     } else if (value === true) {
       this.head(7, 21);
     } else if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value) || Object.is(value, -0)) throw OUTSIDE;
       if (value >= 0) this.head(0, value);
       else this.head(1, -1 - value);
     } else if (typeof value === 'bigint') {
+      if (value > U64_MAX || value < NEG_MIN) throw OUTSIDE;
       if (value >= 0n) this.head(0, value);
       else this.head(1, -1n - value);
     } else if (typeof value === 'string') {
       this.text(value);
-    } else if (value instanceof Uint8Array) {
-      this.head(2, value.length);
-      this.bytes(value);
+    } else if (typeof value !== 'object') {
+      throw OUTSIDE; // undefined, a symbol, a function
+    } else if (isBytes(value)) {
+      this.byteString(value);
+    } else if (depth >= this.maxDepth) {
+      throw OUTSIDE;
     } else if (Array.isArray(value)) {
-      const items = value as readonly CborValue[];
-      this.head(4, items.length);
-      for (const item of items) this.value(item);
-    } else {
-      const map = value as { readonly [key: string]: CborValue };
+      // Any realm's array. The length is read once: the head counts what is written.
+      const items = value as readonly unknown[];
+      const n = items.length;
+      this.head(4, n);
+      for (let i = 0; i < n; i++) this.value(items[i], depth + 1);
+    } else if (isPlainObject(value)) {
+      const map = value as { readonly [key: string]: unknown };
       // Keys sorted by the bytewise order of their encodings: shorter UTF-8 first, then bytes.
       const keys = keysInOrder(Object.keys(map));
       this.head(5, keys.length);
       for (const { key, head } of keys) {
         this.bytes(head);
-        this.value(map[key]!);
+        this.value(map[key], depth + 1);
       }
+    } else {
+      throw OUTSIDE; // a Date, a Map, a class instance, …
     }
   }
 }
