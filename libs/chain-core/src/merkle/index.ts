@@ -36,7 +36,13 @@ export type { SparseMerkleProof, SparseProofLeaf } from './sparse/proof';
 export { decodeSparseProof, encodeSparseProof } from './sparse/proof-codec';
 export { InMemoryNodeStore } from './sparse/node-store';
 export type { NodeStore } from './sparse/node-store';
-export { decodeNodeKey, decodeSmtNode, encodeNodeKey, encodeSmtNode } from './sparse/node-codec';
+export {
+  decodeNodeKey,
+  decodeSmtNode,
+  encodeNodeKey,
+  encodeSmtNode,
+  nodeKeyId,
+} from './sparse/node-codec';
 export type {
   NodeBatch,
   NodeKey,

@@ -10,21 +10,20 @@
  * other version falls straight through to the parent.
  */
 import {
-  encodeNodeKey,
+  nodeKeyId,
   type NodeBatch,
   type NodeKey,
   type NodeStore,
   type SmtNode,
   type StaleNodeEntry,
 } from '../merkle';
-import { toHex } from '../codec';
 import { checkNodeBatch, checkNodeKey, versionNotIncreasing } from './node-batch';
 import { invalidArgument, StorageError } from './storage-error';
 
 /** A NodeStore holding one uncommitted version over a parent; see the file comment. */
 export class OverlayNodeStore implements NodeStore {
   private batch: NodeBatch | undefined;
-  /** The batch's nodes by the hex of their encoded key. */
+  /** The batch's nodes by `nodeKeyId` of their key. */
   private readonly nodes = new Map<string, SmtNode>();
 
   constructor(private readonly parent: NodeStore) {
@@ -35,7 +34,7 @@ export class OverlayNodeStore implements NodeStore {
 
   getNode(key: NodeKey): SmtNode | undefined {
     if (this.batch !== undefined && key?.version === this.batch.version) {
-      return this.nodes.get(toHex(encodeNodeKey(checkNodeKey('key', key))));
+      return this.nodes.get(nodeKeyId(checkNodeKey('key', key)));
     }
     return this.parent.getNode(key);
   }
@@ -54,7 +53,7 @@ export class OverlayNodeStore implements NodeStore {
       throw versionNotIncreasing(batch.version, parentLatest);
     }
     const nodes = [...batch.nodes];
-    for (const { key, node } of nodes) this.nodes.set(toHex(encodeNodeKey(key)), node);
+    for (const { key, node } of nodes) this.nodes.set(nodeKeyId(key), node);
     this.batch = { version: batch.version, nodes, stale: [...batch.stale] };
   }
 

@@ -77,40 +77,64 @@ export class ByteReader {
   }
 }
 
-/** Appends big-endian integers and byte strings; `finish` returns exactly what was written. */
+/**
+ * Appends big-endian integers and byte strings; `finish` returns exactly what was written.
+ * Writes into one growing buffer (node keys and nodes are encoded several times per state
+ * write, and a part per field made this a visible share of a validator's CPU).
+ */
 export class ByteWriter {
-  private readonly parts: Uint8Array[] = [];
+  private buffer: Uint8Array;
   private length = 0;
 
+  /** `capacity`: the expected size; the buffer grows past it when needed. */
+  constructor(capacity = 64) {
+    this.buffer = new Uint8Array(capacity);
+  }
+
   u8(value: number): this {
-    return this.raw(Uint8Array.of(value));
+    this.reserve(1)[this.length++] = value & 0xff;
+    return this;
   }
 
   u16(value: number): this {
-    return this.raw(Uint8Array.of(value >> 8, value & 0xff));
+    const b = this.reserve(2);
+    b[this.length++] = (value >>> 8) & 0xff;
+    b[this.length++] = value & 0xff;
+    return this;
   }
 
+  /** A safe integer as 8 big-endian bytes. */
   u64(value: number): this {
-    const out = new Uint8Array(8);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, Math.floor(value / 2 ** 32));
-    view.setUint32(4, value % 2 ** 32);
-    return this.raw(out);
+    const b = this.reserve(8);
+    const high = Math.floor(value / 2 ** 32);
+    const low = value >>> 0;
+    b[this.length++] = (high >>> 24) & 0xff;
+    b[this.length++] = (high >>> 16) & 0xff;
+    b[this.length++] = (high >>> 8) & 0xff;
+    b[this.length++] = high & 0xff;
+    b[this.length++] = (low >>> 24) & 0xff;
+    b[this.length++] = (low >>> 16) & 0xff;
+    b[this.length++] = (low >>> 8) & 0xff;
+    b[this.length++] = low & 0xff;
+    return this;
   }
 
   raw(bytes: Uint8Array): this {
-    this.parts.push(bytes);
+    this.reserve(bytes.length).set(bytes, this.length);
     this.length += bytes.length;
     return this;
   }
 
   finish(): Uint8Array {
-    const out = new Uint8Array(this.length);
-    let offset = 0;
-    for (const part of this.parts) {
-      out.set(part, offset);
-      offset += part.length;
+    return this.length === this.buffer.length ? this.buffer : this.buffer.slice(0, this.length);
+  }
+
+  private reserve(n: number): Uint8Array {
+    if (this.length + n > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + n));
+      grown.set(this.buffer.subarray(0, this.length));
+      this.buffer = grown;
     }
-    return out;
+    return this.buffer;
   }
 }

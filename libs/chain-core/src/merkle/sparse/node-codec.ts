@@ -19,8 +19,12 @@ export function encodeNodeKey(key: NodeKey): Uint8Array {
   if (!Number.isInteger(key.bitLength) || key.bitLength < 0 || key.bitLength > SMT_KEY_BITS) {
     throw invalidArgument('key.bitLength', `must be 0..256, got ${key.bitLength}`);
   }
-  const stored = key.path.subarray(0, Math.ceil(key.bitLength / 8));
-  return new ByteWriter().u64(key.version).u16(key.bitLength).raw(stored).finish();
+  const n = Math.ceil(key.bitLength / 8);
+  return new ByteWriter(10 + n)
+    .u64(key.version)
+    .u16(key.bitLength)
+    .raw(key.path.subarray(0, n))
+    .finish();
 }
 
 export function decodeNodeKey(bytes: Uint8Array): NodeKey {
@@ -50,26 +54,28 @@ export function nodeKeyId(key: NodeKey): string {
  * internal: 0x02 ‖ u8 depth ‖ path(ceil(depth / 8)) ‖ u8 L ‖ u64 version ‖ hash(L)  (left, then right)
  */
 export function encodeSmtNode(node: SmtNode): Uint8Array {
-  const writer = new ByteWriter();
   switch (node.kind) {
     case 'null':
-      return writer.u8(NULL_TAG).finish();
+      return new ByteWriter(1).u8(NULL_TAG).finish();
     case 'leaf':
-      return writer
+      return new ByteWriter(34 + node.valueHash.length + node.value.length)
         .u8(LEAF_TAG)
         .raw(node.key)
         .u8(node.valueHash.length)
         .raw(node.valueHash)
         .raw(node.value)
         .finish();
-    case 'internal':
-      writer
-        .u8(INTERNAL_TAG)
-        .u8(node.depth)
-        .raw(node.path.subarray(0, Math.ceil(node.depth / 8)));
+    case 'internal': {
+      const pathBytes = Math.ceil(node.depth / 8);
+      const writer = new ByteWriter(
+        3 + pathBytes + 16 + node.left.hash.length + node.right.hash.length,
+      );
+      writer.u8(INTERNAL_TAG).u8(node.depth).raw(node.path.subarray(0, pathBytes));
       writer.u8(node.left.hash.length);
-      for (const child of [node.left, node.right]) writer.u64(child.version).raw(child.hash);
+      writer.u64(node.left.version).raw(node.left.hash);
+      writer.u64(node.right.version).raw(node.right.hash);
       return writer.finish();
+    }
   }
 }
 
