@@ -95,17 +95,32 @@ export class ProfileWriter {
   private view = new DataView(this.buffer.buffer);
   private length = 0;
 
-  /** @param maxDepth deepest nesting of arrays and maps written (a scalar at the top is 0). */
-  private constructor(private readonly maxDepth: number) {}
+  /** Deepest nesting of arrays and maps written (a scalar at the top is at depth 0). */
+  private maxDepth = 0;
+
+  /**
+   * A writer between encodings, to write the next one in its buffer: allocating and growing a
+   * buffer for each value was about a third of encoding a record. Taken while in use, so an encoding
+   * started during another (by a getter) gets a writer of its own.
+   */
+  private static idle: ProfileWriter | undefined;
+  /** A buffer that grew past this is not kept. */
+  private static readonly IDLE_BUFFER_MAX = 64 * 1024;
+
+  private constructor() {}
 
   /**
    * A text string's encoding (head and UTF-8 bytes).
    * @throws OutsideProfile if the text has a lone surrogate.
    */
   static encodeText(text: string): Uint8Array {
-    const writer = new ProfileWriter(0);
-    writer.text(text);
-    return writer.buffer.slice(0, writer.length);
+    const writer = ProfileWriter.take(0);
+    try {
+      writer.text(text);
+      return writer.buffer.slice(0, writer.length);
+    } finally {
+      ProfileWriter.release(writer);
+    }
   }
 
   /**
@@ -114,9 +129,26 @@ export class ProfileWriter {
    * @throws OutsideProfile at the first part outside the profile (nothing is returned).
    */
   static encode(value: unknown, maxDepth: number): Uint8Array {
-    const writer = new ProfileWriter(maxDepth);
-    writer.value(value, 0);
-    return writer.buffer.slice(0, writer.length);
+    const writer = ProfileWriter.take(maxDepth);
+    try {
+      writer.value(value, 0);
+      // A copy: the buffer is written over by the next encoding.
+      return writer.buffer.slice(0, writer.length);
+    } finally {
+      ProfileWriter.release(writer);
+    }
+  }
+
+  private static take(maxDepth: number): ProfileWriter {
+    const writer = ProfileWriter.idle ?? new ProfileWriter();
+    ProfileWriter.idle = undefined;
+    writer.length = 0;
+    writer.maxDepth = maxDepth;
+    return writer;
+  }
+
+  private static release(writer: ProfileWriter): void {
+    if (writer.buffer.length <= ProfileWriter.IDLE_BUFFER_MAX) ProfileWriter.idle = writer;
   }
 
   private reserve(bytes: number): void {

@@ -372,6 +372,32 @@ describe('ProfileWriter checks while it writes', () => {
     );
   });
 
+  it('theReusedBuffer_isNeverHandedOut_andEncodingsStartedByAGetterGetTheirOwn', () => {
+    const first = encodeValue({ a: 'x'.repeat(100) });
+    const firstHex = toHex(first);
+    encodeValue({ b: 'y'.repeat(100) });
+    expect(toHex(first)).toBe(firstHex);
+    // Each result is its own copy: a larger one than the buffer's start, and a small one.
+    expect(first.buffer.byteLength).toBe(first.length);
+
+    let inner: Uint8Array | undefined;
+    const outer = {
+      a: [1, 2],
+      get b(): unknown {
+        inner = encodeValue({ c: 'z'.repeat(300), d: [3] });
+        return 'b';
+      },
+      c: 'after',
+    };
+    expect(toHex(encodeValue(outer as unknown as CborValue))).toBe(
+      toHex(referenceEncodeValue({ a: [1, 2], b: 'b', c: 'after' })),
+    );
+    expect(toHex(inner!)).toBe(toHex(referenceEncodeValue({ c: 'z'.repeat(300), d: [3] })));
+    // A refusal part-way leaves nothing behind for the next encoding.
+    expect(() => encodeValue({ big: 'q'.repeat(70_000), bad: 1.5 })).toThrow(CodecError);
+    expect(toHex(encodeValue([1]))).toBe('8101');
+  });
+
   it('keyLists_refusedOnce_areNeverCachedAsChecked', () => {
     // A key list with a forbidden key or a lone surrogate is refused each time it is met.
     for (let i = 0; i < 3; i++) {
