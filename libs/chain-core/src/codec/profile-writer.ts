@@ -58,27 +58,36 @@ const typedArrayLength = Object.getOwnPropertyDescriptor(
   'length',
 )!.get as (this: Uint8Array) => number;
 
+type SortedKeys = readonly { key: string; head: Uint8Array }[];
+
 /**
  * Map keys in encoding order, by the keys' list as `Object.keys` gives it: records of one kind
  * (transactions, receipts, a contract's state records and events) repeat a few key sets, and
- * sorting them by their encodings for every map was most of this encoder's time. Bounded: an
- * argument map with keys of its own takes the slow path once the cache is full. Only key lists
- * that passed the checks (no forbidden key, no lone surrogate) are kept, so a cached list needs
- * no check again.
+ * sorting them by their encodings for every map was most of this encoder's time. A tree with a
+ * node per key list prefix: finding a list takes one lookup per key (property names are
+ * interned strings with their hashes kept), where joining the keys into one id to look up was
+ * about a quarter of encoding a record. Bounded: once full, maps with new key lists take the
+ * slow path. Only key lists that passed the checks (no forbidden key, no lone surrogate) are
+ * kept, so a list found needs no check again.
  */
-const sortedKeys = new Map<string, readonly { key: string; head: Uint8Array }[]>();
-const SORTED_KEYS_MAX = 4096;
+interface KeyListNode {
+  /** The lists that go on with each key. */
+  next: Map<string, KeyListNode> | undefined;
+  /** The list that ends here, sorted. */
+  sorted: SortedKeys | undefined;
+}
+const keyLists: KeyListNode = { next: undefined, sorted: undefined };
+let keyListNodes = 0;
+const KEY_LIST_NODES_MAX = 16_384;
 
 /**
  * The keys of a map with their encoded heads (text string head + UTF-8 bytes), in CBOR order.
  * @throws OutsideProfile for a forbidden key or one with a lone surrogate.
  */
-function keysInOrder(keys: readonly string[]): readonly { key: string; head: Uint8Array }[] {
-  // Each key prefixed by its length: no two key lists share an id.
-  let id = '';
-  for (const key of keys) id += `${key.length}:${key}`;
-  const known = sortedKeys.get(id);
-  if (known !== undefined) return known;
+function keysInOrder(keys: readonly string[]): SortedKeys {
+  let node: KeyListNode | undefined = keyLists;
+  for (let i = 0; i < keys.length && node !== undefined; i++) node = node.next?.get(keys[i]!);
+  if (node?.sorted !== undefined) return node.sorted;
   const sorted = keys.map((key) => {
     if (FORBIDDEN_KEYS.has(key)) throw OUTSIDE;
     return { key, head: ProfileWriter.encodeText(key) };
@@ -86,8 +95,24 @@ function keysInOrder(keys: readonly string[]): readonly { key: string; head: Uin
   // Bytewise order of the encodings: shorter UTF-8 first (a longer text has a head at least as
   // long), then the bytes.
   sorted.sort((a, b) => a.head.length - b.head.length || compare(a.head, b.head));
-  if (sortedKeys.size < SORTED_KEYS_MAX) sortedKeys.set(id, sorted);
+  keepKeyList(keys, sorted);
   return sorted;
+}
+
+function keepKeyList(keys: readonly string[], sorted: SortedKeys): void {
+  if (keyListNodes + keys.length > KEY_LIST_NODES_MAX) return;
+  let node = keyLists;
+  for (const key of keys) {
+    node.next ??= new Map();
+    let child = node.next.get(key);
+    if (child === undefined) {
+      child = { next: undefined, sorted: undefined };
+      node.next.set(key, child);
+      keyListNodes++;
+    }
+    node = child;
+  }
+  node.sorted = sorted;
 }
 
 export class ProfileWriter {
@@ -100,8 +125,8 @@ export class ProfileWriter {
 
   /**
    * A writer between encodings, to write the next one in its buffer: allocating and growing a
-   * buffer for each value was about a third of encoding a record. Taken while in use, so an encoding
-   * started during another (by a getter) gets a writer of its own.
+   * buffer for each value was about a third of encoding a record. Taken while in use, so an
+   * encoding started during another (by a getter) gets a writer of its own.
    */
   private static idle: ProfileWriter | undefined;
   /** A buffer that grew past this is not kept. */

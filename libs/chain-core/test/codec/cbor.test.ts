@@ -240,6 +240,12 @@ describe('Trellis CBOR profile', () => {
     same({ '1:a1:b': 3 });
     same({ '1:a': 1, b: 2 });
     expect(hex({ b: 2, a: 1, aa: 3 })).toBe(hex({ aa: 3, a: 1, b: 2 }));
+    // Lists that are prefixes of each other, and the empty list.
+    same({ p: 1, q: 2, r: 3 });
+    same({ p: 1, q: 2 });
+    same({ p: 1 });
+    same({});
+    same({ p: 1, q: 2, r: 3, s: 4 });
     // Keys and texts around the ASCII fast path: non-ASCII, at and past 256 units, surrogates.
     for (const text of [
       '',
@@ -253,8 +259,8 @@ describe('Trellis CBOR profile', () => {
       same(text);
       same({ [text]: text, z: [text] });
     }
-    // More key sets than the cache keeps: the slow path gives the same bytes.
-    for (let i = 0; i < 5000; i++) {
+    // More key lists than the cache keeps (16,384 keys in all): the slow path, the same bytes.
+    for (let i = 0; i < 20_000; i++) {
       if (i % 500 === 0) same({ [`key-${i}`]: i, [`k${i}`]: 'v', é: i });
       else encodeValue({ [`key-${i}`]: i });
     }

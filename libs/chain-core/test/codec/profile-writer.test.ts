@@ -55,7 +55,7 @@ function profileAccepts(value: unknown): boolean {
   }
 }
 
-/** Builders of another realm's arrays, maps and bytes (as a worker or vm context would hand over). */
+/** Builders of another realm's arrays, maps and bytes, as a worker or vm context hands them over. */
 const foreign = runInNewContext(`({
   array: (items) => { const out = []; for (const item of items) out.push(item); return out; },
   object: (entries, nullPrototype) => {
