@@ -31,6 +31,8 @@ export interface StackOptions {
 }
 
 const NODE_MAIN = join(ROOT, 'apps', 'node', 'src', 'main.ts');
+/** V8 flags of a validator process: ADR 0012's amendment (the test kit's startConsortium too). */
+const VALIDATOR_NODE_FLAGS = ['--max-semi-space-size=64'];
 /** The organisations of the local consortium (`trellis-node init`'s default). */
 export const LOCAL_ORGS = ['tax-bureau', 'bank', 'court', 'manufacturer'] as const;
 
@@ -192,6 +194,7 @@ export function nodeServices(options: StackOptions): ServiceSpec[] {
   return LOCAL_ORGS.map((org, i) => ({
     name: `node-${org}`,
     args: [
+      ...VALIDATOR_NODE_FLAGS,
       '--require',
       '@swc-node/register',
       NODE_MAIN,
