@@ -26,18 +26,33 @@ export function digestLength(hash: HashFn): number {
   return digest.length;
 }
 
+/**
+ * Where node hash inputs are assembled: one buffer reused by every call, since hashing a tree
+ * assembles thousands of 65-byte inputs and a fresh array each was a share of a validator's
+ * garbage. Safe because a HashFn reads its input before it returns and keeps no reference; a
+ * call made while the buffer is in use (a hash function that hashed a node itself) gets its own.
+ */
+const SCRATCH = new Uint8Array(256);
+let scratchInUse = false;
+
 /** HASH(prefix ‖ parts…): the one shape of every node hash in both trees. */
 export function hashWithPrefix(hash: HashFn, prefix: number, ...parts: Uint8Array[]): Uint8Array {
   let length = 1;
   for (const part of parts) length += part.length;
-  const input = new Uint8Array(length);
-  input[0] = prefix;
-  let offset = 1;
-  for (const part of parts) {
-    input.set(part, offset);
-    offset += part.length;
+  const shared = !scratchInUse && length <= SCRATCH.length;
+  const input = shared ? SCRATCH : new Uint8Array(length);
+  if (shared) scratchInUse = true;
+  try {
+    input[0] = prefix;
+    let offset = 1;
+    for (const part of parts) {
+      input.set(part, offset);
+      offset += part.length;
+    }
+    return hash(shared ? input.subarray(0, length) : input);
+  } finally {
+    if (shared) scratchInUse = false;
   }
-  return hash(input);
 }
 
 /**
