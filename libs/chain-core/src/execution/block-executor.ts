@@ -33,6 +33,7 @@ import {
   type ResolvedTransaction,
   checkResolved,
 } from './resolved-transaction';
+import { encodeOkReceipt } from './receipt-bytes';
 import { StateOverlay } from './state-overlay';
 import { compareBytes } from '../codec';
 import { TransactionHost } from './transaction-host';
@@ -139,14 +140,19 @@ export class BlockExecutor {
       throw invalidArgument('input.parent', 'must be a StateReader (get and range)');
     }
     const block: BlockInfo = Object.freeze({ height, timeMs });
-    const receipts = transactions.map((tx: unknown, i) =>
-      Object.freeze(this.executeTransaction(overlay, block, tx, i)),
-    );
+    const receipts: Receipt[] = [];
+    /** Ok receipts' encodings, assembled as they are made; the others' come after the loop. */
+    const assembled: (Uint8Array | undefined)[] = [];
+    transactions.forEach((tx: unknown, i) => {
+      const { receipt, encoded } = this.executeTransaction(overlay, block, tx, i);
+      receipts.push(Object.freeze(receipt));
+      assembled.push(encoded);
+    });
     const writes = overlay.writes();
     const stateUpdates: SparseUpdate[] = writes
       .map(({ key, value }) => ({ key: taggedHash(this.hash, HASH_TAGS.stateKey, key), value }))
       .sort((a, b) => compareBytes(a.key, b.key));
-    const encodedReceipts = receipts.map((receipt) => Receipt.encode(receipt));
+    const encodedReceipts = receipts.map((receipt, i) => assembled[i] ?? Receipt.encode(receipt));
     return Object.freeze({
       receipts: Object.freeze(receipts),
       overlay,
@@ -163,10 +169,10 @@ export class BlockExecutor {
     block: BlockInfo,
     value: unknown,
     index: number,
-  ): Receipt {
+  ): { receipt: Receipt; encoded?: Uint8Array } {
     const tx = checkResolved(value, `input.transactions[${index}]`);
     const refusal = this.admissionFailure(tx);
-    if (refusal !== null) return failed(tx.id, refusal, 0n);
+    if (refusal !== null) return { receipt: failed(tx.id, refusal, 0n) };
     const { args, argsBytes } = copyArgs(tx.args, `input.transactions[${index}].tx.body.args`);
     const caller = tx.caller as Caller;
     const method = this.contracts.get(tx.contract)!.methods[tx.method]!;
@@ -198,11 +204,18 @@ export class BlockExecutor {
     const hostFailure = meter.failed;
     if (hostFailure !== undefined) {
       const error = { code: hostFailure.code, message: receiptMessage(hostFailure.message) };
-      return failed(tx.id, error, meter.steps);
+      return { receipt: failed(tx.id, error, meter.steps) };
     }
-    if (thrown !== undefined) return failed(tx.id, failureOfThrown(thrown.error), meter.steps);
+    if (thrown !== undefined) {
+      return { receipt: failed(tx.id, failureOfThrown(thrown.error), meter.steps) };
+    }
     txOverlay.commitInto(blockOverlay);
-    return { txId: tx.id, status: 'ok', error: null, events: host.events, steps: meter.steps };
+    const steps = meter.steps;
+    return {
+      receipt: { txId: tx.id, status: 'ok', error: null, events: host.events, steps },
+      // The encoding from the events' encoded data, which `Receipt.encode` would redo.
+      encoded: encodeOkReceipt(tx.id, host.encodedEvents, steps),
+    };
   }
 
   /** Why the transaction may not run at all, checked in the documented order; null if it may. */

@@ -22,6 +22,8 @@ import { MAX_FULL_KEY_BYTES } from './state-key';
 /** A buffered write: the latest value of `key`, or null for a delete (a tombstone). */
 interface Slot {
   readonly key: Uint8Array;
+  /** `keyId(key)`, kept so that a commit into the parent does not build it again. */
+  readonly id: string;
   value: Uint8Array | null;
 }
 
@@ -62,10 +64,21 @@ export class StateOverlay implements StateReader {
   /** The value of `key`: this overlay's latest write of it if any, else the parent's. */
   get(key: Uint8Array): Uint8Array | undefined {
     checkKey(key);
-    const slot = this.slots.get(keyId(key));
-    if (slot !== undefined) return slot.value === null ? undefined : copyBytes(slot.value);
-    const value = this.parent.get(key);
+    const value = this.lookup(key, keyId(key));
     return value === undefined ? undefined : copyBytes(value);
+  }
+
+  /**
+   * The value of `key` (`id` is its `keyId`) as held here or below: NOT a copy — a buffer of
+   * this overlay, of an overlay under it or of the parent store. For `get` and the transaction
+   * host, which copy it once before it leaves them (rather than once per overlay level); the
+   * key is not checked again.
+   */
+  lookup(key: Uint8Array, id = keyId(key)): Uint8Array | undefined {
+    const slot = this.slots.get(id);
+    if (slot !== undefined) return slot.value === null ? undefined : slot.value;
+    const parent = this.parent;
+    return parent instanceof StateOverlay ? parent.lookup(key, id) : parent.get(key);
   }
 
   /** Buffers `key = value` (both copied). */
@@ -84,6 +97,16 @@ export class StateOverlay implements StateReader {
   delete(key: Uint8Array): void {
     checkKey(key);
     this.write(copyBytes(key), null);
+  }
+
+  /**
+   * `put` (a `null` value: `delete`) of buffers the caller has just made and hands over: it
+   * keeps no reference to them, so they are not copied again, and it has checked them (for the
+   * transaction host, whose keys are built by prefixing a checked contract key and whose values
+   * are its own copies).
+   */
+  writeOwned(key: Uint8Array, value: Uint8Array | null): void {
+    this.write(key, value, keyId(key));
   }
 
   /**
@@ -171,20 +194,19 @@ export class StateOverlay implements StateReader {
     this.checkOpen();
     // Buffers move, not copies: this overlay never changes them again once sealed, and
     // both hand out only copies.
-    for (const slot of this.order.ascending()) parent.write(slot.key, slot.value);
+    for (const slot of this.order.ascending()) parent.write(slot.key, slot.value, slot.id);
     this.committed = true;
   }
 
-  /** Records a write of buffers this overlay now owns. */
-  private write(key: Uint8Array, value: Uint8Array | null): void {
+  /** Records a write of buffers this overlay now owns; `id` is `keyId(key)`. */
+  private write(key: Uint8Array, value: Uint8Array | null, id = keyId(key)): void {
     this.checkOpen();
-    const id = keyId(key);
     const slot = this.slots.get(id);
     if (slot !== undefined) {
       slot.value = value;
       return;
     }
-    const created: Slot = { key, value };
+    const created: Slot = { key, id, value };
     this.slots.set(id, created);
     this.order.insert(created);
   }

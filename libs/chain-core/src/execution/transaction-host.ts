@@ -26,6 +26,7 @@ import { type CheckedRange, checkRange } from './key-range';
 import { type Meter, STEP_COSTS } from './metering';
 import type { StateOverlay } from './state-overlay';
 import { copyBytes, prefixEnd } from '../codec';
+import type { EncodedEvent } from './receipt-bytes';
 import { concat, contractKeyPrefix } from './state-key';
 
 /** One transaction's view of the block: its contract, signer, block, id, overlay and meter. */
@@ -52,6 +53,8 @@ export class TransactionHost {
   readonly context: ContractContext;
   /** Events emitted so far (checked, copied, with the contract's name). */
   readonly events: Event[] = [];
+  /** The same events with their data's encoding, for the receipt's (see receipt-bytes.ts). */
+  readonly encodedEvents: EncodedEvent[] = [];
   private readonly prefix: Uint8Array;
   private readonly contract: string;
   private readonly overlay: StateOverlay;
@@ -93,8 +96,12 @@ export class TransactionHost {
     this.enter();
     const k = this.checkKey(key);
     this.meter.charge(STEP_COSTS.get + STEP_COSTS.readByte * k.length);
-    const value = this.read('get', () => this.overlay.get(concat(this.prefix, k)));
-    if (value !== undefined) this.meter.charge(STEP_COSTS.readByte * value.length);
+    const full = concat(this.prefix, k);
+    // The overlays' own buffer (or the store's): charged, then copied once for the contract.
+    const found = this.read('get', () => this.overlay.lookup(full));
+    if (found === undefined) return undefined;
+    const value = copyBytes(found);
+    this.meter.charge(STEP_COSTS.readByte * value.length);
     return value;
   }
 
@@ -110,14 +117,15 @@ export class TransactionHost {
       );
     }
     this.meter.chargeWrite(STEP_COSTS.put, k.length + v.length);
-    this.overlay.put(concat(this.prefix, k), v);
+    // Both buffers are this host's fresh copies, checked: the overlay takes them as they are.
+    this.overlay.writeOwned(concat(this.prefix, k), v);
   }
 
   private delete(key: unknown): void {
     this.enter();
     const k = this.checkKey(key);
     this.meter.chargeWrite(STEP_COSTS.delete, k.length);
-    this.overlay.delete(concat(this.prefix, k));
+    this.overlay.writeOwned(concat(this.prefix, k), null);
   }
 
   private range(options: unknown): readonly StateEntry[] {
@@ -195,6 +203,8 @@ export class TransactionHost {
       this.meter.fail('invalid-event', `event ${type}: ${messageOf(error)}`);
     }
     this.events.push(recorded);
+    // `encoded` is the writer's fresh copy, which no one else holds; it encodes `copy` too.
+    this.encodedEvents.push({ contract: this.contract, type, data: encoded });
   }
 
   /** Refuses calls once the transaction is over, or once it has failed in the host. */

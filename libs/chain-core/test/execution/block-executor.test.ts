@@ -293,6 +293,59 @@ describe('BlockExecutor: state', () => {
     expect(writesHex(outcome.writes)).toEqual([[hex(stateKey('sneaky', bytesOf(1))), '0101']]);
   });
 
+  it('contract_mutatingWhatItReadOrEmitted_changesNothingRecorded', () => {
+    // The host copies a value once on its way out of the overlays (whichever level holds it)
+    // and hands the overlay its own copies on the way in: no buffer is shared with a contract.
+    const key = (n: number) => stateKey('mutator', bytesOf(n));
+    const mutator = defineContract({
+      name: 'mutator',
+      version: 1,
+      methods: {
+        write: (ctx: ContractContext, args: { value: Uint8Array }) => {
+          ctx.state.put(bytesOf(2), args.value);
+          const data = { value: args.value, list: [args.value] };
+          ctx.emit({ type: 'mutator.wrote', data });
+          args.value.fill(9); // the args, after the put and the emit
+          data.value = bytesOf(7);
+          data.list.push(bytesOf(7));
+        },
+        mangle: (ctx: ContractContext) => {
+          ctx.state.get(bytesOf(1))!.fill(9); // held by the parent store
+          ctx.state.get(bytesOf(2))!.fill(9); // held by the block's overlay
+          ctx.state.put(bytesOf(3), bytesOf(3));
+          ctx.state.get(bytesOf(3))!.fill(9); // held by this transaction's overlay
+          const seen = [1, 2, 3].map((n) => ctx.state.get(bytesOf(n))!);
+          ctx.emit({ type: 'mutator.seen', data: { seen } });
+          for (const value of seen) value.fill(8); // after the emit
+        },
+      },
+    });
+    const ex = new BlockExecutor({ chainId: CHAIN, hash: sha256, contracts: [mutator] });
+    const parent = new MemoryState([[key(1), bytesOf(1, 1)]]);
+    const outcome = ex.executeBlock({
+      parent,
+      height: 1n,
+      timeMs: 0n,
+      transactions: [call('mutator', 'write', { value: bytesOf(2, 2) }), call('mutator', 'mangle')],
+    });
+    expect(outcome.receipts.map((r) => r.status)).toEqual(['ok', 'ok']);
+    expect(outcome.receipts[0]!.events[0]!.data).toEqual({
+      value: bytesOf(2, 2),
+      list: [bytesOf(2, 2)],
+    });
+    expect(outcome.receipts[1]!.events[0]!.data).toEqual({
+      seen: [bytesOf(1, 1), bytesOf(2, 2), bytesOf(3)],
+    });
+    expect(outcome.encodedReceipts).toEqual(outcome.receipts.map((r) => Receipt.encode(r)));
+    expect(writesHex(outcome.writes)).toEqual([
+      [hex(key(2)), '0202'],
+      [hex(key(3)), '03'],
+    ]);
+    expect(parent.get(key(1))).toEqual(bytesOf(1, 1));
+    expect(outcome.overlay.get(key(2))).toEqual(bytesOf(2, 2));
+    expect(outcome.overlay.get(key(3))).toEqual(bytesOf(3));
+  });
+
   it('callerAndBlock_areFrozenCopies', () => {
     const seen: string[] = [];
     const probe = defineContract({

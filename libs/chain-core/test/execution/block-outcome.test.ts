@@ -1,12 +1,16 @@
 import {
   BlockExecutor,
   type BlockOutcome,
+  type ContractContext,
+  ContractError,
   ExecutionError,
   HASH_TAGS,
+  Receipt,
   type ResolvedTransaction,
   type StateReader,
   merkleRoot,
   stateKey,
+  defineContract,
   taggedHash,
   transactionRoot,
 } from '@trellis/chain-core';
@@ -46,6 +50,69 @@ describe('BlockExecutor: roots and arguments', () => {
     expect(keys).toEqual([...keys].sort());
     const deleted = taggedHash(sha256, HASH_TAGS.stateKey, stateKey('notes', bytesOf(6)));
     expect(outcome.stateUpdates.find((u) => hex(u.key) === hex(deleted))?.value).toBeNull();
+  });
+
+  it('encodedReceipts_areExactlyReceiptEncode_forEveryEventCountAndKind', () => {
+    // Ok receipts are assembled from the events' encodings (receipt-bytes.ts): array heads
+    // change form at 24 and 256 items, texts and steps at their own sizes.
+    const loud = defineContract({
+      name: 'loud',
+      version: 1,
+      methods: {
+        emit: (ctx: ContractContext, args: { n: bigint; type: string }) => {
+          for (let i = 0; i < Number(args.n); i++) {
+            ctx.emit({
+              type: `${args.type}.e${i % 3}`,
+              data:
+                i % 4 === 0
+                  ? { i, big: 2n ** 64n - 1n, neg: -(2n ** 64n), text: 'é'.repeat(i) }
+                  : i % 4 === 1
+                    ? [bytesOf(...Array.from({ length: i }, (_, k) => k & 0xff)), null, true]
+                    : i % 4 === 2
+                      ? `x`.repeat(300 + i)
+                      : i,
+            });
+          }
+        },
+        work: (ctx: ContractContext, args: { n: bigint }) => {
+          for (let i = 0; i < Number(args.n); i++) ctx.state.get(bytesOf(1, i & 0xff));
+        },
+        refuse: () => {
+          throw new ContractError('nope', 'refused');
+        },
+      },
+    });
+    const ex = new BlockExecutor({
+      chainId: CHAIN,
+      hash: sha256,
+      contracts: [loud],
+      limits: { maxEventsPerTransaction: 256, maxEventBytesPerTransaction: 3 * 1024 * 1024 },
+    });
+    const counts = [0, 1, 2, 23, 24, 25, 255, 256];
+    const type = 'a'.repeat(20) + '.' + 'b'.repeat(100);
+    const outcome = ex.executeBlock({
+      parent: new MemoryState(),
+      height: 7n,
+      timeMs: 0n,
+      transactions: [
+        ...counts.map((n) => call('loud', 'emit', { n: BigInt(n), type: n % 2 ? type : 'x' })),
+        call('loud', 'work', { n: 5000n }), // steps past 2^16, then 2^32 below
+        call('loud', 'refuse'),
+        call('loud', 'emit', { n: 300n, type: 'x' }), // event-limit: failed
+      ],
+    });
+    expect(outcome.receipts.map((r) => r.status)).toEqual([
+      ...counts.map(() => 'ok'),
+      'ok',
+      'failed',
+      'failed',
+    ]);
+    expect(outcome.receipts.map((r) => r.events.length).slice(0, counts.length)).toEqual(counts);
+    outcome.receipts.forEach((receipt, i) => {
+      expect(hex(outcome.encodedReceipts[i]!)).toBe(hex(Receipt.encode(receipt)));
+      expect(Receipt.decode(outcome.encodedReceipts[i]!)).toEqual(receipt);
+    });
+    expect(outcome.receiptRoot).toEqual(merkleRoot(sha256, outcome.receipts.map(Receipt.encode)));
   });
 
   it('transactionRoot_isTheRfc9162RootOfTheIds', () => {
