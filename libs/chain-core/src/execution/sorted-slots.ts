@@ -6,16 +6,19 @@
  * short chunk; a scan seeks in O(log n) and then walks). Keys are never removed — an overlay
  * records a delete as a tombstone entry.
  */
-import { compareBytes } from '../codec';
-
-/** Anything with a byte-string key. */
+/**
+ * Anything with a byte-string key, given as its id: the string of one UTF-16 unit (0..255) per
+ * byte. Strings compare unit by unit, a prefix first, so ids compare exactly as their keys
+ * do in unsigned byte order — and the engine's string comparison is much cheaper than a loop
+ * over bytes (keys of one contract share long prefixes).
+ */
 export interface Keyed {
-  readonly key: Uint8Array;
+  readonly id: string;
 }
 
 const MAX_CHUNK = 512;
 
-/** Entries in unsigned byte order of their keys; see the file comment for the layout. */
+/** Entries in unsigned byte order of their keys (ids); see the file comment for the layout. */
 export class SortedSlots<T extends Keyed> {
   private readonly chunks: T[][] = [];
   private count = 0;
@@ -32,9 +35,9 @@ export class SortedSlots<T extends Keyed> {
       this.count = 1;
       return;
     }
-    const c = Math.min(this.chunkAtOrAfter(entry.key), this.chunks.length - 1);
+    const c = Math.min(this.chunkAtOrAfter(entry.id), this.chunks.length - 1);
     const chunk = this.chunks[c]!;
-    chunk.splice(lowerBound(chunk, entry.key), 0, entry);
+    chunk.splice(lowerBound(chunk, entry.id), 0, entry);
     if (chunk.length > MAX_CHUNK) {
       const half = chunk.length >> 1;
       this.chunks.splice(c, 1, chunk.slice(0, half), chunk.slice(half));
@@ -43,20 +46,20 @@ export class SortedSlots<T extends Keyed> {
   }
 
   /** Entries with `lower <= key < upper` (a missing bound is open), lowest key first. */
-  *ascending(lower?: Uint8Array, upper?: Uint8Array): Generator<T, void, undefined> {
+  *ascending(lower?: string, upper?: string): Generator<T, void, undefined> {
     let [c, i] = lower === undefined ? [0, 0] : this.seek(lower);
     for (; c < this.chunks.length; c++, i = 0) {
       const chunk = this.chunks[c]!;
       for (; i < chunk.length; i++) {
         const entry = chunk[i]!;
-        if (upper !== undefined && compareBytes(entry.key, upper) >= 0) return;
+        if (upper !== undefined && entry.id >= upper) return;
         yield entry;
       }
     }
   }
 
   /** Entries with `lower <= key < upper` (a missing bound is open), highest key first. */
-  *descending(lower?: Uint8Array, upper?: Uint8Array): Generator<T, void, undefined> {
+  *descending(lower?: string, upper?: string): Generator<T, void, undefined> {
     // Start just before the first key >= upper (or at the very last entry).
     let [c, i] = upper === undefined ? [this.chunks.length, 0] : this.seek(upper);
     i--;
@@ -68,41 +71,41 @@ export class SortedSlots<T extends Keyed> {
       }
       for (; i >= 0; i--) {
         const entry = chunk[i]!;
-        if (lower !== undefined && compareBytes(entry.key, lower) < 0) return;
+        if (lower !== undefined && entry.id < lower) return;
         yield entry;
       }
       i = (this.chunks[c - 1]?.length ?? 0) - 1;
     }
   }
 
-  /** The position (chunk, index) of the first entry whose key is >= `bound`. */
-  private seek(bound: Uint8Array): [number, number] {
+  /** The position (chunk, index) of the first entry whose id is >= `bound`. */
+  private seek(bound: string): [number, number] {
     const c = this.chunkAtOrAfter(bound);
     const chunk = this.chunks[c];
     return chunk === undefined ? [c, 0] : [c, lowerBound(chunk, bound)];
   }
 
-  /** The first chunk whose last key is >= `key`; `chunks.length` if there is none. */
-  private chunkAtOrAfter(key: Uint8Array): number {
+  /** The first chunk whose last id is >= `id`; `chunks.length` if there is none. */
+  private chunkAtOrAfter(id: string): number {
     let lo = 0;
     let hi = this.chunks.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       const chunk = this.chunks[mid]!;
-      if (compareBytes(chunk[chunk.length - 1]!.key, key) < 0) lo = mid + 1;
+      if (chunk[chunk.length - 1]!.id < id) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 }
 
-/** The index of the first entry of `chunk` whose key is >= `key`. */
-function lowerBound<T extends Keyed>(chunk: readonly T[], key: Uint8Array): number {
+/** The index of the first entry of `chunk` whose id is >= `id`. */
+function lowerBound<T extends Keyed>(chunk: readonly T[], id: string): number {
   let lo = 0;
   let hi = chunk.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (compareBytes(chunk[mid]!.key, key) < 0) lo = mid + 1;
+    if (chunk[mid]!.id < id) lo = mid + 1;
     else hi = mid;
   }
   return lo;

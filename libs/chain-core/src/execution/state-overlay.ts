@@ -119,9 +119,11 @@ export class StateOverlay implements StateReader {
     const { interval, reverse, limit } = checkRange(options, 'options', Number.MAX_SAFE_INTEGER);
     if (interval === null || limit === 0) return [];
     const out: StateEntry[] = [];
+    const lowerId = interval.lower === undefined ? undefined : keyId(interval.lower);
+    const upperId = interval.upper === undefined ? undefined : keyId(interval.upper);
     const own = reverse
-      ? this.order.descending(interval.lower, interval.upper)
-      : this.order.ascending(interval.lower, interval.upper);
+      ? this.order.descending(lowerId, upperId)
+      : this.order.ascending(lowerId, upperId);
     let next = own.next();
     /** Emits an own slot (a put; a tombstone emits nothing); true when `out` is full. */
     const emitOwn = (slot: Slot): boolean => {
@@ -230,8 +232,22 @@ function checkKey(key: unknown): asserts key is Uint8Array {
 
 /** A map key for a byte string: one UTF-16 unit per byte (cheaper than hex). */
 function keyId(key: Uint8Array): string {
-  return String.fromCharCode.apply(null, key as unknown as number[]);
+  if (key.length <= KEY_ID_CHUNK) {
+    return String.fromCharCode.apply(null, key as unknown as number[]);
+  }
+  // A range bound may be longer than any key: built in pieces, under the engines' limit on
+  // the number of arguments of one call.
+  let id = '';
+  for (let at = 0; at < key.length; at += KEY_ID_CHUNK) {
+    id += String.fromCharCode.apply(
+      null,
+      key.subarray(at, at + KEY_ID_CHUNK) as unknown as number[],
+    );
+  }
+  return id;
 }
+
+const KEY_ID_CHUNK = 8192;
 
 /** The parent request for one page; bounds that are open are left out, not set to undefined. */
 function pageOptions(

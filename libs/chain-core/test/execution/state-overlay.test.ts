@@ -47,6 +47,25 @@ describe('StateOverlay', () => {
     ]);
   });
 
+  it('order_isUnsignedByteOrder_forHighBytesPrefixesAndLongBounds', () => {
+    // Slots are ordered by their key ids (one UTF-16 unit per byte): the same order.
+    const overlay = new StateOverlay({ parent: new MemoryState() });
+    const keys = [[0xff], [0x80, 0x00], [0x7f, 0xff], [0x80], [0x00], [0x00, 0x00], [0xc3, 0xa9]];
+    for (const key of keys) overlay.put(bytesOf(...key), bytesOf(1));
+    const sorted = keys.map((k) => hex(bytesOf(...k))).sort(); // hex order = byte order
+    expect(overlay.writes().map((w) => hex(w.key))).toEqual(sorted);
+    // A bound longer than any key (its id is built in pieces).
+    const long = new Uint8Array(20_000).fill(0x80);
+    expect(entriesHex(overlay.range({ start: long, limit: 10 }))).toEqual([
+      ['c3a9', '01'],
+      ['ff', '01'],
+    ]);
+    expect(entriesHex(overlay.range({ end: long, reverse: true, limit: 2 }))).toEqual([
+      ['8000', '01'],
+      ['80', '01'],
+    ]);
+  });
+
   it('bytes_areCopiedInAndOut_soCallersCannotChangeStateLater', () => {
     const base = new MemoryState([[bytesOf(5), bytesOf(50)]]);
     const overlay = new StateOverlay({ parent: base });
