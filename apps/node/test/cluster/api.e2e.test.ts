@@ -340,9 +340,14 @@ describe('event stream', () => {
         const ws = new WebSocket(`${api.replace('http', 'ws')}/v1/events${query}`);
         const messages: Record<string, unknown>[] = [];
         const timer = setTimeout(() => reject(new Error(`stream ${query} timed out`)), 60_000);
+        let done = false;
         ws.on('message', (data) => {
+          // Blocks keep coming until the close completes: what arrives after `until` held is
+          // not part of the answer (the array was already handed out).
+          if (done) return;
           messages.push(JSON.parse(String(data)) as Record<string, unknown>);
           if (until(messages)) {
+            done = true;
             clearTimeout(timer);
             ws.close();
             resolve({ messages });
