@@ -2,6 +2,7 @@
 // which sits below the codec, so that one implementation serves every layer.
 export {
   compareBytes,
+  concatBytes,
   copyBytes,
   equalBytes,
   fromHex,

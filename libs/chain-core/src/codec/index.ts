@@ -27,4 +27,13 @@ export {
   uint,
 } from './schema';
 export type { Field } from './schema';
-export { compareBytes, copyBytes, equalBytes, fromHex, isBytes, prefixEnd, toHex } from './bytes';
+export {
+  compareBytes,
+  concatBytes,
+  copyBytes,
+  equalBytes,
+  fromHex,
+  isBytes,
+  prefixEnd,
+  toHex,
+} from './bytes';

@@ -13,7 +13,7 @@
  * MAX_RECEIPT_EVENTS events each checked by `Event.validateBasic` when emitted, steps a safe
  * integer. Failed receipts are still encoded by `Receipt.encode`.
  */
-import { encodeValue } from '../codec';
+import { concatBytes, encodeValue } from '../codec';
 
 /** `encodeValue(null)`: one byte. */
 const NULL = encodeValue(null);
@@ -72,13 +72,5 @@ export function encodeOkReceipt(
   const parts: Uint8Array[] = [arrayHead(5), encodeValue(txId), OK, NULL, arrayHead(events.length)];
   for (const event of events) parts.push(eventPrefix(event.contract, event.type), event.data);
   parts.push(encodeValue(steps));
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
