@@ -193,12 +193,13 @@ export class AccountStore implements OnApplicationBootstrap {
     tokens: readonly string[],
     now: Date,
   ): Promise<Map<string, { account: Principal; expiresAt: Date }>> {
-    const byDigest = new Map(tokens.map((t) => [tokenDigest(t).toString('hex'), t]));
+    const digests = tokens.map(tokenDigest);
+    const byDigest = new Map(digests.map((d, i) => [d.toString('hex'), tokens[i]!]));
     const rows: (AccountRow & { token_sha256: Buffer; expires_at: Date })[] = await this.db.query(
       `SELECT s.token_sha256, a.username, a.organisation, a.roles, a.subject, s.expires_at
          FROM account_session s JOIN account a USING (username)
         WHERE s.token_sha256 = ANY($1) AND s.expires_at > $2 AND NOT a.disabled`,
-      [[...byDigest.keys()].map((hex) => Buffer.from(hex, 'hex')), now],
+      [digests, now],
     );
     const found = new Map<string, { account: Principal; expiresAt: Date }>();
     for (const row of rows) {
