@@ -96,52 +96,28 @@ async function main(): Promise<void> {
   const api = `${stack.apiUrl}/api/invoice`;
   try {
     const merchant = uscc('91440300MA5F0BENCH'.slice(0, 17));
-    // Each client signs in once, as a merchant's till would; the sessions are not timed.
-    const tokens = new Map<string, string>();
-    for (const username of ['officer', 'shop']) {
-      const res = await fetch(`${stack.apiUrl}/api/sessions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password: TEST_PASSWORD }),
-      });
-      if (res.status !== 201) throw new Error(`sign-in ${username}: ${res.status}`);
-      tokens.set(username, ((await res.json()) as { token: string }).token);
-    }
-    const post = (path: string, username: string, body: unknown) =>
-      fetch(`${api}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${tokens.get(username)}`,
-        },
-        body: JSON.stringify(body),
-      });
-    const registered = await post('/merchants', 'officer', {
-      taxId: merchant,
-      name: 'Bench Shop',
-      industry: 'retail',
-      region: '440300',
-      org: 'manufacturer',
-    });
-    if (registered.status !== 201)
-      throw new Error(`register: ${registered.status} ${await registered.text()}`);
-    // The timed requests go through node:http on kept-alive sockets, one per client: fetch
-    // costs the benchmark's own process about twice the CPU per request on these two cores.
+    // Requests go through node:http on kept-alive sockets, one per client: fetch costs the
+    // benchmark's own process about twice the CPU per request on these two cores.
     const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-    const { hostname, port } = new URL(api);
-    const postInvoice = (path: string, body: string) =>
+    const { hostname, port, pathname: apiPath } = new URL(api);
+    const tokens = new Map<string, string>();
+    /** POSTs `body` as JSON to `path` (from the server's root), signed in as `username` if given. */
+    const post = (path: string, body: unknown, username?: string) =>
       new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const json = JSON.stringify(body);
         const req = request(
           {
             agent,
             hostname,
             port,
-            path: `${new URL(api).pathname}${path}`,
+            path,
             method: 'POST',
             headers: {
               'content-type': 'application/json',
-              'content-length': Buffer.byteLength(body),
-              authorization: `Bearer ${tokens.get('shop')}`,
+              'content-length': Buffer.byteLength(json),
+              ...(username === undefined
+                ? {}
+                : { authorization: `Bearer ${tokens.get(username)}` }),
             },
           },
           (res) => {
@@ -154,8 +130,27 @@ async function main(): Promise<void> {
           },
         );
         req.on('error', reject);
-        req.end(body);
+        req.end(json);
       });
+    // Each client signs in once, as a merchant's till would; the sessions are not timed.
+    for (const username of ['officer', 'shop']) {
+      const res = await post('/api/sessions', { username, password: TEST_PASSWORD });
+      if (res.status !== 201) throw new Error(`sign-in ${username}: ${res.status}`);
+      tokens.set(username, (JSON.parse(res.text) as { token: string }).token);
+    }
+    const registered = await post(
+      `${apiPath}/merchants`,
+      {
+        taxId: merchant,
+        name: 'Bench Shop',
+        industry: 'retail',
+        region: '440300',
+        org: 'manufacturer',
+      },
+      'officer',
+    );
+    if (registered.status !== 201)
+      throw new Error(`register: ${registered.status} ${registered.text}`);
     const invoice = (i: number) => ({
       merchant,
       paymentId: `bench-${i}`,
@@ -175,8 +170,8 @@ async function main(): Promise<void> {
       const ids = Array.from({ length: count }, (_, k) => first + k);
       const res =
         perRequest === 1
-          ? await postInvoice('/invoices', JSON.stringify(invoice(first)))
-          : await postInvoice('/invoices/batch', JSON.stringify({ invoices: ids.map(invoice) }));
+          ? await post(`${apiPath}/invoices`, invoice(first), 'shop')
+          : await post(`${apiPath}/invoices/batch`, { invoices: ids.map(invoice) }, 'shop');
       if (res.status !== 201) throw new Error(`issue ${first}: ${res.status} ${res.text}`);
       // each answer is the invoice asked for
       const body = JSON.parse(res.text) as {
