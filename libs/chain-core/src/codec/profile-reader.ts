@@ -19,11 +19,9 @@
  */
 import type { CborValue } from './cbor';
 import { CodecError } from './errors';
+import { FORBIDDEN_KEYS } from './profile-writer';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** Keys that would reach Object.prototype if a decoded map were ever copied carelessly. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Past the caller's depth limit the input is still checked for its form (see above), by the

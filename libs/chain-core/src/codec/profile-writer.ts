@@ -12,7 +12,7 @@
  * values byte for byte against cbor2, and that random values outside the profile are refused
  * here exactly when `toProfileValue` refuses them.
  */
-import { isBytes } from './bytes';
+import { compareBytes, isBytes } from './bytes';
 
 const utf8 = new TextEncoder();
 
@@ -94,7 +94,7 @@ function keysInOrder(keys: readonly string[]): SortedKeys {
   });
   // Bytewise order of the encodings: shorter UTF-8 first (a longer text has a head at least as
   // long), then the bytes.
-  sorted.sort((a, b) => a.head.length - b.head.length || compare(a.head, b.head));
+  sorted.sort((a, b) => a.head.length - b.head.length || compareBytes(a.head, b.head));
   keepKeyList(keys, sorted);
   return sorted;
 }
@@ -310,9 +310,4 @@ export class ProfileWriter {
       throw OUTSIDE; // a Date, a Map, a class instance, …
     }
   }
-}
-
-function compare(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
 }
