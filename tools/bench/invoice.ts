@@ -207,6 +207,12 @@ async function main(): Promise<void> {
       postgres: db ? postgresCpuMs() : 0,
       bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     });
+    const chainHeight = async () =>
+      Number(
+        ((await (await fetch(`${consortium.nodes[0]}/v1/status`)).json()) as { height: string })
+          .height,
+      );
+    const heightBefore = await chainHeight();
     const cpuBefore = cpu();
     const started = performance.now();
     await Promise.all(
@@ -220,6 +226,7 @@ async function main(): Promise<void> {
     );
     const seconds = (performance.now() - started) / 1000;
     const cpuAfter = cpu();
+    const blocks = (await chainHeight()) - heightBefore;
     const perInvoice = (k: keyof typeof cpuAfter) =>
       ((cpuAfter[k] - cpuBefore[k]) / total).toFixed(2);
     const issuing = (
@@ -239,6 +246,8 @@ async function main(): Promise<void> {
         '| invoices | concurrency | invoices per request | issued/s (HTTP → commit → read model) | p50 / p95 / p99 ms | projection lag, blocks (median / p95 / max) | invoices per transaction |',
         '| --- | --- | --- | --- | --- | --- | --- |',
         `| ${total} | ${concurrency} | ${perRequest} | ${rate.toFixed(1)} | ${pct(latencies, 0.5).toFixed(0)} / ${pct(latencies, 0.95).toFixed(0)} / ${pct(latencies, 0.99).toFixed(0)} | ${pct(lags, 0.5)} / ${pct(lags, 0.95)} / ${lags[lags.length - 1]} | ${perRequest === 1 ? `${(issuing.invoices / issuing.transactions).toFixed(1)} (${issuing.transactions} transactions, ${issuing.retriedAlone} re-sent alone)` : `${perRequest} (one transaction per request)`} |`,
+        '',
+        `Blocks committed while timed: ${blocks} (${(blocks / seconds).toFixed(1)}/s, ${(total / Math.max(1, blocks)).toFixed(1)} invoices per block)`,
         '',
         `CPU per invoice, ms: validators (all four) ${perInvoice('validators')}, service ${perInvoice('service')}, benchmark client ${perInvoice('bench')}, ${db ? `PostgreSQL ${perInvoice('postgres')}` : 'PostgreSQL: embedded, in the service'}`,
         '',
