@@ -67,14 +67,15 @@ function blockRows(height: number): Row[] {
   return rows;
 }
 
-/** The same block as a CommitRecord (its 1,000 nodes are internal nodes of its version). */
+/** The same block as a CommitRecord (its 1,000 nodes are internal nodes of its version, two children each). */
 function blockRecord(height: number): CommitRecord {
   const nodes: NodeBatch['nodes'][number][] = Array.from({ length: TXS }, () => {
-    const depth = 16 + (bytes(1)[0]! % 200);
-    const child = { version: height, hash: bytes(32) };
+    const depth = 16 + 4 * (bytes(1)[0]! % 59);
+    const child = { version: height, hash: bytes(32), leaf: false };
+    const children = Array.from({ length: 16 }, (_, n) => (n === 3 || n === 9 ? child : null));
     return {
       key: { version: height, bitLength: depth, path: bytes(32) },
-      node: { kind: 'internal', depth, path: bytes(32), left: child, right: child },
+      node: { kind: 'internal', depth, path: bytes(32), children },
     };
   });
   return {

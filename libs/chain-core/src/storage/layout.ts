@@ -20,8 +20,11 @@
  */
 import { StorageError } from './storage-error';
 
-/** Version of this layout, stored in `sys/schema`; a store of another layout is refused. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Version of this layout, stored in `sys/schema`; a store of another layout is refused.
+ * 2: sparse-tree nodes are radix-16 (docs/spec/proofs.md §4); 1 stored binary nodes.
+ */
+export const SCHEMA_VERSION = 2;
 
 /** The sub-databases of the environment (the table above). */
 export const TABLES = [

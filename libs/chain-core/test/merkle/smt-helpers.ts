@@ -52,17 +52,18 @@ export function reachableNodeKeys(store: NodeStore, version: number): string[] {
     if (node === undefined) throw new Error(`unreachable node ${hex(encodeNodeKey(key))}`);
     out.push(hex(encodeNodeKey(key)));
     if (node.kind !== 'internal') return;
-    for (const [bit, ref] of [
-      [0, node.left],
-      [1, node.right],
-    ] as const) {
+    node.children.forEach((ref, nibble) => {
+      if (ref === null) return;
       const path = new Uint8Array(32);
       for (let i = 0; i < node.depth; i++) {
         if (bitOf(node.path, i)) path[i >> 3] = path[i >> 3]! | (0x80 >> (i & 7));
       }
-      if (bit) path[node.depth >> 3] = path[node.depth >> 3]! | (0x80 >> (node.depth & 7));
-      visit({ version: ref.version, bitLength: node.depth + 1, path });
-    }
+      for (let i = 0; i < 4; i++) {
+        const bit = node.depth + i;
+        if ((nibble >> (3 - i)) & 1) path[bit >> 3] = path[bit >> 3]! | (0x80 >> (bit & 7));
+      }
+      visit({ version: ref.version, bitLength: node.depth + 4, path });
+    });
   };
   visit({ version, bitLength: 0, path: new Uint8Array(32) });
   return out;

@@ -190,6 +190,42 @@ describe('node and node-key encodings (for persistent stores)', () => {
     }
   });
 
+  it('decoding_refusesInternalNodesTheTreeNeverWrites', () => {
+    const child = { version: 7, hash: new Uint8Array(32).fill(1) };
+    const internal = (depth: number, leaves: boolean[]) =>
+      encodeSmtNode({
+        kind: 'internal',
+        depth,
+        path: new Uint8Array(32),
+        children: Array.from({ length: 16 }, (_, n) =>
+          n < leaves.length ? { ...child, leaf: leaves[n]! } : null,
+        ),
+      });
+    // a valid one: two leaves, or one internal child
+    expect(decodeSmtNode(internal(8, [true, true])).kind).toBe('internal');
+    expect(decodeSmtNode(internal(252, [false])).kind).toBe('internal');
+    // the encoder refuses depths off a nibble boundary and at the bottom
+    expect(() => internal(5, [true, true])).toThrow(MerkleError);
+    expect(() => internal(256, [true, true])).toThrow(MerkleError);
+    const withByte = (bytes: Uint8Array, at: number, value: number) => {
+      const out = new Uint8Array(bytes);
+      out[at] = value;
+      return out;
+    };
+    // depth 8 is: tag, depth, 1 path byte, L, u16 children, u16 leaves, then the children
+    const valid = internal(8, [true, true]);
+    const refused = [
+      withByte(valid, 1, 5), // depth not on a nibble boundary
+      withByte(valid, 3, 0), // hash length 0
+      internal(8, [true]), // a lone leaf sits at its parent's position instead
+      internal(8, []), // no child at all
+      withByte(valid, 6, 0x80), // a leaf bit without a child
+    ];
+    for (const bytes of refused) {
+      expect(decodeOrMalformed(() => decodeSmtNode(bytes))).toBeUndefined();
+    }
+  });
+
   it('decoding_randomAndMutatedBytes_givesANodeOrAMalformedError', () => {
     const { store } = fixedTree();
     const samples = store

@@ -3,6 +3,7 @@ import {
   InMemoryNodeStore,
   MerkleError,
   SparseMerkleTree,
+  decodeNodeKey,
   encodeNodeKey,
   encodeSparseProof,
   sparseEmptyHash,
@@ -24,6 +25,21 @@ import {
 } from './smt-helpers';
 
 const RUNS = { numRuns: 60 };
+
+/**
+ * Where `version`'s tree keeps its nodes and what they are, versions left out: "bitLength/path
+ * hex/kind", sorted. A leaf at its shallowest position (a multiple of 4), an internal node
+ * wherever two or more keys share a position.
+ */
+function storedShape(store: NodeStore, version: number): string[] {
+  return reachableNodeKeys(store, version)
+    .map((encoded) => {
+      const key = decodeNodeKey(keyOf(encoded));
+      const kind = store.getNode(key)!.kind;
+      return `${key.bitLength}/${hex(key.path)}/${kind}`;
+    })
+    .sort();
+}
 const key32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 
 function treeOf(store: NodeStore = new InMemoryNodeStore()): SparseMerkleTree {
@@ -164,11 +180,13 @@ describe('SparseMerkleTree properties (fast-check)', () => {
         const final = batches.reduce(applied, new Map<string, Uint8Array>());
         const expected = hex(referenceSmtRoot(sha256, final));
         // as generated: one version per batch
-        const a = treeOf();
+        const aStore = new InMemoryNodeStore();
+        const a = treeOf(aStore);
         batches.forEach((batch, v) => a.applyBatch(v, batch));
         expect(hex(a.rootAt(batches.length - 1))).toBe(expected);
         // all updates in one batch
-        const b = treeOf();
+        const bStore = new InMemoryNodeStore();
+        const b = treeOf(bStore);
         expect(hex(b.applyBatch(0, batches.flat()))).toBe(expected);
         // the final set, one key per version, in a rotated order
         const c = treeOf();
@@ -177,6 +195,8 @@ describe('SparseMerkleTree properties (fast-check)', () => {
         const rotated = [...puts.slice(shift), ...puts.slice(0, shift)];
         rotated.forEach((update, v) => c.applyBatch(v, [update]));
         if (rotated.length > 0) expect(hex(c.rootAt(rotated.length - 1))).toBe(expected);
+        // the stored shape too: the same positions and kinds, however the set was reached
+        expect(storedShape(aStore, batches.length - 1)).toEqual(storedShape(bStore, 0));
       }),
       RUNS,
     );

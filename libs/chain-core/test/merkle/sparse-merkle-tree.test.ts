@@ -118,6 +118,49 @@ describe('SparseMerkleTree: shapes and hashes', () => {
   });
 });
 
+describe('SparseMerkleTree: the stored radix-16 tree (docs/spec/proofs.md §4)', () => {
+  /** The nodes version `v` wrote: "bitLength/first byte of the path (hex)/kind", sorted. */
+  const writtenAt = (store: InMemoryNodeStore, v: number): string[] =>
+    store
+      .nodeKeys()
+      .filter((k) => k.version === v)
+      .map((k) => `${k.bitLength}/${hex(k.path.subarray(0, 1))}/${store.getNode(k)!.kind}`)
+      .sort();
+
+  it('nodesSitAtNibblePositions_aLeafWhereItIsAlone_andItMovesUpWhenItsNeighbourGoes', () => {
+    const { tree, store } = setup();
+    const a = key(0x00); // nibbles 0, 0: shares its first nibble with b
+    const b = key(0x01); // nibbles 0, 1
+    const c = key(0x80); // nibble 8: alone under the root
+    const root1 = tree.applyBatch(1, [
+      { key: a, value: utf8('a') },
+      { key: b, value: utf8('b') },
+      { key: c, value: utf8('c') },
+    ]);
+    expect(hex(root1)).toBe(hex(referenceSmtRoot(sha256, model([a, 'a'], [b, 'b'], [c, 'c']))));
+    // the root node, the node for nibble 0 with a and b one nibble further down, and c
+    expect(writtenAt(store, 1)).toEqual([
+      '0/00/internal',
+      '4/00/internal',
+      '4/80/leaf',
+      '8/00/leaf',
+      '8/01/leaf',
+    ]);
+    // deleting b leaves a alone under nibble 0: it moves up, and the node it was in goes stale
+    const root2 = tree.applyBatch(2, [{ key: b, value: null }]);
+    expect(hex(root2)).toBe(hex(referenceSmtRoot(sha256, model([a, 'a'], [c, 'c']))));
+    expect(writtenAt(store, 2)).toEqual(['0/00/internal', '4/00/leaf']);
+    const stale = store.nodeKeys().filter((k) => k.version === 1);
+    expect(tree.prune(2)).toBe(4); // the old root, the nibble-0 node, a's old leaf and b's
+    expect(store.nodeKeys().filter((k) => k.version === 1)).toHaveLength(stale.length - 4);
+    expect(tree.get(2, a)).toEqual(utf8('a'));
+    expect(tree.get(2, b)).toBeUndefined();
+    expect(verifySparseProof(sha256, root2, a, utf8('a'), tree.prove(2, a))).toBe(true);
+    // a's proof ends where it is alone in the binary tree, bit 1, not at its stored depth 4
+    expect(tree.prove(2, a).siblings).toHaveLength(1);
+  });
+});
+
 describe('SparseMerkleTree: batches and versions', () => {
   it('get_returnsTheValueAtEachVersion_andUndefinedForAbsentKeys', () => {
     const { tree } = setup();
@@ -248,6 +291,6 @@ describe('SparseMerkleTree: batches and versions', () => {
     const error = errors.find((e) => e !== undefined) as MerkleError<'missing-node'>;
     expect(error).toBeInstanceOf(MerkleError);
     expect(error.code).toBe('missing-node');
-    expect(error.meta).toEqual({ version: 3, depth: 1 });
+    expect(error.meta).toEqual({ version: 3, depth: 4 }); // the leaves sit below the root node, one nibble down
   });
 });

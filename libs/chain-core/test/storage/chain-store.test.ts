@@ -342,6 +342,6 @@ describe('ChainStore', () => {
     })();
     expect(error).toBeInstanceOf(StorageError);
     expect((error as StorageError).code).toBe('schema-mismatch');
-    expect((error as StorageError).message).toContain('layout version 9, this code reads 1');
+    expect((error as StorageError).message).toContain('layout version 9, this code reads 2');
   });
 });

@@ -2,22 +2,23 @@
  * Builds one version of the sparse Merkle tree from the previous one and a batch of updates
  * (docs/spec/proofs.md §4.3): the nodes to write, the nodes they make stale, the new root.
  *
- * The canonical tree depends only on the set of keys (a leaf at its shortest unique prefix,
- * a branching node wherever two keys part), so the batch is applied in one descent over the
- * updates sorted by key: an unchanged subtree keeps its node, a changed one is rebuilt from
- * the keys beneath it. The result never depends on the order of updates or how they were split
- * into batches. Every node this version no longer uses (opened and changed, or moved to
- * another position) goes to the stale index, stale since this version.
+ * The stored tree depends only on the set of keys (at each position of a depth that is a
+ * multiple of 4: nothing, a leaf for one key, an internal node for more), so the batch is
+ * applied in one descent over the updates sorted by key: an unchanged subtree keeps its node, a
+ * changed one is rebuilt from the keys beneath it. The result never depends on the order of
+ * updates or how they were split into batches. Every node this version no longer uses (opened
+ * and changed, or a leaf moved to another position) goes to the stale index, stale since this
+ * version.
  */
 import { compareBytes, equalBytes, type HashFn } from '../bytes';
 import { MerkleError } from '../merkle-error';
 import {
-  bitAt,
-  childPath,
-  commonPrefixBits,
-  hashUpOneSidedLevels,
+  nibbleAt,
+  nibblePath,
   prefixOf,
-  sparseInternalHash,
+  RADIX,
+  RADIX_BITS,
+  radixRangeHash,
   sparseLeafHash,
 } from './hashing';
 import type {
@@ -43,8 +44,9 @@ interface StoredSubtree {
   readonly kind: 'stored';
   /** Where it is stored; `bitLength` is the depth of its position. */
   readonly key: NodeKey;
-  /** Its hash at that position. */
+  /** Its own hash (SmtChildRef.hash). */
   readonly hash: Uint8Array;
+  readonly leaf: boolean;
   node?: SmtLeafNode | SmtInternalNode;
 }
 
@@ -57,11 +59,17 @@ interface NewLeaf {
 
 interface NewInternal {
   readonly kind: 'new-internal';
+  /** A multiple of 4. */
   readonly depth: number;
   /** Any key of the subtree: its first `depth` bits are the node's path. */
   readonly path: Uint8Array;
-  readonly left: Subtree;
-  readonly right: Subtree;
+  /**
+   * 16 entries, by nibble; two or more keys beneath in all. `undefined`: the child of `base`
+   * for that nibble, unchanged (kept without loading or copying it).
+   */
+  readonly children: (Subtree | null | undefined)[];
+  /** The node of the previous version at this position, when there was one. */
+  readonly base?: SmtInternalNode;
 }
 
 type Subtree = StoredSubtree | NewLeaf | NewInternal;
@@ -95,10 +103,11 @@ export class BatchBuilder {
     if (base !== undefined) {
       this.markStale(base.key); // every version stores its own root
       if (base.node.kind !== 'null') {
-        previous = { kind: 'stored', key: base.key, hash: base.hash, node: base.node };
+        const leaf = base.node.kind === 'leaf';
+        previous = { kind: 'stored', key: base.key, hash: base.hash, leaf, node: base.node };
       }
     }
-    const result = this.update(previous, updates, 0, updates.length);
+    const result = this.update(previous, updates, 0, updates.length, 0);
     let root: Uint8Array;
     if (result === null) {
       this.write(0, ROOT_PATH, { kind: 'null' });
@@ -114,21 +123,23 @@ export class BatchBuilder {
   }
 
   /**
-   * The subtree holding `existing`'s keys changed by `updates[lo, hi)`. Invariant: every key of
-   * `existing` and of the updates starts with the same prefix, the subtree's position.
+   * The subtree at the position of depth `depth` (a multiple of 4) holding `existing`'s keys
+   * changed by `updates[lo, hi)`. Invariant: every key of `existing` and of the updates starts
+   * with the position's `depth` bits.
    */
   private update(
     existing: StoredSubtree | null,
     updates: readonly SortedUpdate[],
     lo: number,
     hi: number,
+    depth: number,
   ): Subtree | null {
     if (lo === hi) return existing;
-    if (existing === null) return this.buildFresh(this.leavesOf(updates, lo, hi));
+    if (existing === null) return this.buildFresh(this.leavesOf(updates, lo, hi), depth);
     const node = this.load(existing);
     return node.kind === 'leaf'
-      ? this.updateLeaf(existing, node, updates, lo, hi)
-      : this.updateInternal(existing, node, updates, lo, hi);
+      ? this.updateLeaf(existing, node, updates, lo, hi, depth)
+      : this.updateInternal(existing, node, updates, lo, hi, depth);
   }
 
   private updateLeaf(
@@ -137,6 +148,7 @@ export class BatchBuilder {
     updates: readonly SortedUpdate[],
     lo: number,
     hi: number,
+    depth: number,
   ): Subtree | null {
     let changed = false;
     let updatesLeaf = false;
@@ -158,7 +170,7 @@ export class BatchBuilder {
       const at = leaves.findIndex((l) => compareBytes(l.key, leaf.key) > 0);
       leaves.splice(at === -1 ? leaves.length : at, 0, kept);
     }
-    return this.buildFresh(leaves);
+    return this.buildFresh(leaves, depth);
   }
 
   private updateInternal(
@@ -167,40 +179,28 @@ export class BatchBuilder {
     updates: readonly SortedUpdate[],
     lo: number,
     hi: number,
+    depth: number,
   ): Subtree | null {
-    // Walk the compressed levels above the node's branching bit: the first bit where an update
-    // leaves the node's path is the smaller of the first and last update's (they are sorted).
-    while (lo < hi) {
-      const parting = Math.min(
-        commonPrefixBits(node.path, updates[lo]!.key),
-        commonPrefixBits(node.path, updates[hi - 1]!.key),
-      );
-      if (parting >= node.depth) break;
-      const mid = firstWithBitSet(updates, lo, hi, parting);
-      const nodeSide = bitAt(node.path, parting);
-      const [withLo, withHi, awayLo, awayHi] =
-        nodeSide === 0 ? [lo, mid, mid, hi] : [mid, hi, lo, mid];
-      const away = this.leavesOf(updates, awayLo, awayHi);
-      if (away.length > 0) {
-        // New keys branch off the compressed path: a new branching node at `parting`.
-        const withNode = this.update(existing, updates, withLo, withHi);
-        const awayTree = this.buildFresh(away);
-        return nodeSide === 0
-          ? join(parting, node.path, withNode, awayTree)
-          : join(parting, node.path, awayTree, withNode);
+    if (node.depth !== depth) throw misplaced(existing.key, node.depth);
+    const children: (Subtree | null | undefined)[] = new Array<Subtree | null | undefined>(RADIX);
+    let changed = false;
+    let i = lo;
+    while (i < hi) {
+      // Sorted keys sharing `depth` bits: those of one nibble are a run.
+      const n = nibbleAt(updates[i]!.key, depth);
+      let end = i + 1;
+      while (end < hi && nibbleAt(updates[end]!.key, depth) === n) end++;
+      const before = this.child(node, n);
+      const after = this.update(before, updates, i, end, depth + RADIX_BITS);
+      if (after !== before) {
+        changed = true;
+        children[n] = after;
       }
-      lo = withLo; // only deletions of absent keys left the path: drop them
-      hi = withHi;
+      i = end;
     }
-    if (lo === hi) return existing;
-    const mid = firstWithBitSet(updates, lo, hi, node.depth);
-    const leftBefore = this.child(node, 0);
-    const rightBefore = this.child(node, 1);
-    const left = this.update(leftBefore, updates, lo, mid);
-    const right = this.update(rightBefore, updates, mid, hi);
-    if (left === leftBefore && right === rightBefore) return existing;
+    if (!changed) return existing;
     this.markStale(existing.key);
-    return join(node.depth, node.path, left, right);
+    return this.internalOrAlone(depth, node, children);
   }
 
   /** The leaves `updates[lo, hi)` put, deletions dropped. */
@@ -214,20 +214,51 @@ export class BatchBuilder {
     return leaves;
   }
 
-  /** The canonical subtree of `leaves` (sorted by key, distinct). */
-  private buildFresh(leaves: readonly NewLeaf[], lo = 0, hi = leaves.length): Subtree | null {
+  /** The stored subtree of `leaves` (sorted by key, distinct) at a position of `depth`. */
+  private buildFresh(
+    leaves: readonly NewLeaf[],
+    depth: number,
+    lo = 0,
+    hi = leaves.length,
+  ): Subtree | null {
     if (hi - lo === 0) return null;
     if (hi - lo === 1) return leaves[lo]!;
-    const first = leaves[lo]!.key;
-    const depth = commonPrefixBits(first, leaves[hi - 1]!.key);
-    const mid = firstWithBitSet(leaves, lo, hi, depth);
-    return {
-      kind: 'new-internal',
-      depth,
-      path: first,
-      left: this.buildFresh(leaves, lo, mid)!,
-      right: this.buildFresh(leaves, mid, hi)!,
-    };
+    const children: (Subtree | null)[] = new Array<Subtree | null>(RADIX).fill(null);
+    let i = lo;
+    while (i < hi) {
+      const n = nibbleAt(leaves[i]!.key, depth);
+      let end = i + 1;
+      while (end < hi && nibbleAt(leaves[end]!.key, depth) === n) end++;
+      children[n] = this.buildFresh(leaves, depth + RADIX_BITS, i, end);
+      i = end;
+    }
+    return { kind: 'new-internal', depth, path: leaves[lo]!.key, children };
+  }
+
+  /**
+   * The subtree of these children (undefined: `base`'s) at `depth`: nothing without one, the
+   * leaf itself when it is the only child (one key is a leaf at the shallowest stored
+   * position), else an internal node.
+   */
+  private internalOrAlone(
+    depth: number,
+    base: SmtInternalNode,
+    children: (Subtree | null | undefined)[],
+  ): Subtree | null {
+    let only = -1;
+    let count = 0;
+    for (let n = 0; n < RADIX; n++) {
+      const child = children[n];
+      if (child === null || (child === undefined && base.children[n] === null)) continue;
+      count++;
+      only = n;
+    }
+    if (count === 0) return null;
+    if (count === 1) {
+      const child = children[only] ?? this.child(base, only)!;
+      if (isLeaf(child)) return child;
+    }
+    return { kind: 'new-internal', depth, path: base.path, children, base };
   }
 
   /**
@@ -238,54 +269,65 @@ export class BatchBuilder {
     switch (subtree.kind) {
       case 'stored': {
         if (subtree.key.bitLength === bitLength) {
-          return { version: subtree.key.version, hash: subtree.hash };
+          return { version: subtree.key.version, hash: subtree.hash, leaf: subtree.leaf };
         }
-        // Moved: up when its sibling subtree emptied, down under a new branching node.
+        // Moved up: its sibling subtrees emptied. Only a leaf moves; its hash stays.
         const node = this.load(subtree);
+        if (node.kind !== 'leaf') throw misplaced(subtree.key, bitLength);
         this.markStale(subtree.key);
-        const hash =
-          node.kind === 'leaf'
-            ? subtree.hash
-            : hashUpOneSidedLevels(
-                this.hash,
-                sparseInternalHash(this.hash, node.left.hash, node.right.hash),
-                node.depth,
-                bitLength,
-                node.path,
-              );
         this.write(bitLength, path, node);
-        return { version: this.version, hash };
+        return { version: this.version, hash: subtree.hash, leaf: true };
       }
       case 'new-leaf': {
         const { key, value, valueHash } = subtree;
         this.write(bitLength, path, { kind: 'leaf', key, value, valueHash });
-        return { version: this.version, hash: sparseLeafHash(this.hash, key, valueHash) };
+        return {
+          version: this.version,
+          hash: sparseLeafHash(this.hash, key, valueHash),
+          leaf: true,
+        };
       }
       case 'new-internal': {
         const { depth } = subtree;
-        const left = this.materialize(subtree.left, depth + 1, childPath(subtree.path, depth, 0));
-        const right = this.materialize(subtree.right, depth + 1, childPath(subtree.path, depth, 1));
+        const refs: (SmtChildRef | null)[] = new Array<SmtChildRef | null>(RADIX);
+        const hashes: (Uint8Array | null)[] = new Array<Uint8Array | null>(RADIX);
+        let present = 0;
+        let leaves = 0;
+        for (let n = 0; n < RADIX; n++) {
+          const child = subtree.children[n];
+          const ref =
+            child === undefined
+              ? (subtree.base?.children[n] ?? null)
+              : child === null
+                ? null
+                : this.materialize(child, depth + RADIX_BITS, nibblePath(subtree.path, depth, n));
+          if (ref === null) {
+            refs[n] = null;
+            hashes[n] = null;
+            continue;
+          }
+          refs[n] = ref;
+          hashes[n] = ref.hash;
+          present |= 1 << n;
+          if (ref.leaf) leaves |= 1 << n;
+        }
         const prefix = prefixOf(subtree.path, depth);
-        this.write(bitLength, path, { kind: 'internal', depth, path: prefix, left, right });
-        const hash = hashUpOneSidedLevels(
-          this.hash,
-          sparseInternalHash(this.hash, left.hash, right.hash),
-          depth,
-          bitLength,
-          subtree.path,
-        );
-        return { version: this.version, hash };
+        this.write(bitLength, path, { kind: 'internal', depth, path: prefix, children: refs });
+        const hash = radixRangeHash(this.hash, { present, leaves, hashes }, 0, RADIX);
+        return { version: this.version, hash, leaf: false };
       }
     }
   }
 
-  private child(node: SmtInternalNode, bit: number): StoredSubtree {
-    const ref = bit === 0 ? node.left : node.right;
-    const path = childPath(node.path, node.depth, bit);
+  private child(node: SmtInternalNode, nibble: number): StoredSubtree | null {
+    const ref = node.children[nibble];
+    if (ref === null || ref === undefined) return null;
+    const path = nibblePath(node.path, node.depth, nibble);
     return {
       kind: 'stored',
-      key: { version: ref.version, bitLength: node.depth + 1, path },
+      key: { version: ref.version, bitLength: node.depth + RADIX_BITS, path },
       hash: ref.hash,
+      leaf: ref.leaf,
     };
   }
 
@@ -293,6 +335,7 @@ export class BatchBuilder {
     if (subtree.node === undefined) {
       const node = this.store.getNode(subtree.key);
       if (node === undefined || node.kind === 'null') throw missingNode(subtree.key);
+      if ((node.kind === 'leaf') !== subtree.leaf) throw misplaced(subtree.key, -1);
       subtree.node = node;
     }
     return subtree.node;
@@ -308,6 +351,10 @@ export class BatchBuilder {
   }
 }
 
+function isLeaf(subtree: Subtree): boolean {
+  return subtree.kind === 'new-leaf' || (subtree.kind === 'stored' && subtree.leaf);
+}
+
 /** A node the tree refers to is not in the store. */
 export function missingNode(key: NodeKey): MerkleError<'missing-node'> {
   return new MerkleError(
@@ -317,32 +364,11 @@ export function missingNode(key: NodeKey): MerkleError<'missing-node'> {
   );
 }
 
-/** The node branching at `depth` over `left` and `right`, or the one non-empty side. */
-function join(
-  depth: number,
-  path: Uint8Array,
-  left: Subtree | null,
-  right: Subtree | null,
-): Subtree | null {
-  if (left === null) return right;
-  if (right === null) return left;
-  return { kind: 'new-internal', depth, path, left, right };
-}
-
-/**
- * The first index in [lo, hi) whose key has bit `bit` set. The keys share the bits before
- * `bit` and are sorted, so those with the bit clear come first.
- */
-function firstWithBitSet(
-  items: readonly { readonly key: Uint8Array }[],
-  lo: number,
-  hi: number,
-  bit: number,
-): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (bitAt(items[mid]!.key, bit) === 1) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+/** A stored node is not what its position and its parent's reference say: a damaged store. */
+function misplaced(key: NodeKey, depth: number): MerkleError<'missing-node'> {
+  return new MerkleError(
+    'missing-node',
+    { version: key.version, depth: key.bitLength },
+    `merkle: the node of version ${key.version} at depth ${key.bitLength} is not the node its parent refers to${depth >= 0 ? ` (found for depth ${depth})` : ''} (a damaged store)`,
+  );
 }

@@ -70,31 +70,72 @@ export function prefixOf(key: Uint8Array, bits: number): Uint8Array {
   return out;
 }
 
-/** The path of the child on side `bit` of a node branching at bit `depth` with prefix `path`. */
-export function childPath(path: Uint8Array, depth: number, bit: number): Uint8Array {
+/** Children per stored internal node: one per value of a nibble (4 bits). */
+export const RADIX = 16;
+/** Binary levels per stored internal node. */
+export const RADIX_BITS = 4;
+
+/** The nibble of `key` at bits `depth`..`depth` + 3; `depth` a multiple of 4. */
+export function nibbleAt(key: Uint8Array, depth: number): number {
+  const byte = key[depth >> 3]!;
+  return depth & 4 ? byte & 0x0f : byte >> 4;
+}
+
+/** The path of the child for `nibble` of an internal node at `depth` (a multiple of 4). */
+export function nibblePath(path: Uint8Array, depth: number, nibble: number): Uint8Array {
   const out = prefixOf(path, depth);
-  if (bit === 1) out[depth >> 3] = out[depth >> 3]! | (0x80 >> (depth & 7));
+  out[depth >> 3] = out[depth >> 3]! | (depth & 4 ? nibble : nibble << 4);
   return out;
 }
 
+/** What `radixRangeHash` needs of a node's children: present, leaf, and their hashes. */
+export interface RadixChildren {
+  /** Bit n set: a child for nibble n. */
+  readonly present: number;
+  /** Bit n set: the child for nibble n is a leaf. */
+  readonly leaves: number;
+  /** By nibble; read only where `present` has the bit. */
+  readonly hashes: readonly (Uint8Array | null | undefined)[];
+}
+
 /**
- * The hash at depth `toDepth` of a subtree whose hash at depth `fromDepth` is `h`, when every
- * level in between has an empty other side: the chain a compressed path stands for. `path`
- * gives the subtree's bits, which say on which side it sits at each level.
+ * The hash, in the canonical binary tree (proofs.md §3.2), of the subtree of an internal
+ * node's children for nibbles [lo, lo + width), width a power of two ≤ 16: empty without a
+ * child, the leaf's hash with a single leaf child (a leaf sits where it is alone), the child's
+ * hash at width 1, else the internal hash of the two halves. `width` 16 gives the node's hash.
  */
-export function hashUpOneSidedLevels(
+export function radixRangeHash(
   hash: HashFn,
-  h: Uint8Array,
-  fromDepth: number,
-  toDepth: number,
-  path: Uint8Array,
+  children: RadixChildren,
+  lo: number,
+  width: number,
 ): Uint8Array {
-  const empty = emptyHashOf(hash);
-  for (let level = fromDepth - 1; level >= toDepth; level--) {
-    h =
-      bitAt(path, level) === 1
-        ? sparseInternalHash(hash, empty, h)
-        : sparseInternalHash(hash, h, empty);
+  const inRange = children.present & (((1 << width) - 1) << lo);
+  if (inRange === 0) return emptyHashOf(hash);
+  if ((inRange & (inRange - 1)) === 0 && (width === 1 || (children.leaves & inRange) !== 0)) {
+    return children.hashes[31 - Math.clz32(inRange)]!;
   }
-  return h;
+  const half = width >> 1;
+  return sparseInternalHash(
+    hash,
+    radixRangeHash(hash, children, lo, half),
+    radixRangeHash(hash, children, lo + half, half),
+  );
+}
+
+/** `radixRangeHash` inputs from a stored node's child references. */
+export function radixChildrenOf(
+  refs: readonly ({ readonly hash: Uint8Array; readonly leaf: boolean } | null)[],
+): RadixChildren {
+  let present = 0;
+  let leaves = 0;
+  const hashes: (Uint8Array | null)[] = new Array<Uint8Array | null>(RADIX).fill(null);
+  for (let n = 0; n < RADIX; n++) {
+    const ref = refs[n];
+    if (ref === null || ref === undefined) continue;
+    present |= 1 << n;
+    if (ref.leaf) leaves |= 1 << n;
+    hashes[n] = ref.hash;
+  }
+  return { present, leaves, hashes };
 }

@@ -6,7 +6,7 @@
 import { checkCount } from '../bytes';
 import { invalidArgument } from '../merkle-error';
 import { ByteReader, ByteWriter } from './byte-reader';
-import { SMT_KEY_BITS, SMT_KEY_BYTES } from './hashing';
+import { RADIX, RADIX_BITS, SMT_KEY_BITS, SMT_KEY_BYTES } from './hashing';
 import type { NodeKey, SmtChildRef, SmtNode } from './node';
 
 const NULL_TAG = 0x00;
@@ -51,7 +51,10 @@ export function nodeKeyId(key: NodeKey): string {
 /**
  * null:     0x00
  * leaf:     0x01 ‖ key(32) ‖ u8 L ‖ valueHash(L) ‖ value(rest)
- * internal: 0x02 ‖ u8 depth ‖ path(ceil(depth / 8)) ‖ u8 L ‖ u64 version ‖ hash(L)  (left, then right)
+ * internal: 0x02 ‖ u8 depth ‖ path(ceil(depth / 8)) ‖ u8 L ‖ u16 children ‖ u16 leaves
+ *           ‖ (u64 version ‖ hash(L)) for each child, by nibble
+ *   bit n of `children` (n = 0: the least significant) says there is a child for nibble n, bit n
+ *   of `leaves` that it is a leaf.
  */
 export function encodeSmtNode(node: SmtNode): Uint8Array {
   switch (node.kind) {
@@ -66,14 +69,38 @@ export function encodeSmtNode(node: SmtNode): Uint8Array {
         .raw(node.value)
         .finish();
     case 'internal': {
+      if (
+        !Number.isInteger(node.depth) ||
+        node.depth % RADIX_BITS !== 0 ||
+        node.depth < 0 ||
+        node.depth > SMT_KEY_BITS - RADIX_BITS
+      ) {
+        throw invalidArgument('node.depth', `must be a multiple of 4 in 0..252, got ${node.depth}`);
+      }
       const pathBytes = Math.ceil(node.depth / 8);
-      const writer = new ByteWriter(
-        3 + pathBytes + 16 + node.left.hash.length + node.right.hash.length,
-      );
+      let present = 0;
+      let leaves = 0;
+      let length = 0;
+      let size = 0;
+      for (let n = 0; n < RADIX; n++) {
+        const child = node.children[n];
+        if (child === null || child === undefined) continue;
+        present |= 1 << n;
+        if (child.leaf) leaves |= 1 << n;
+        length = child.hash.length;
+        size += 8 + length;
+      }
+      const writer = new ByteWriter(8 + pathBytes + size);
       writer.u8(INTERNAL_TAG).u8(node.depth).raw(node.path.subarray(0, pathBytes));
-      writer.u8(node.left.hash.length);
-      writer.u64(node.left.version).raw(node.left.hash);
-      writer.u64(node.right.version).raw(node.right.hash);
+      writer.u8(length).u16(present).u16(leaves);
+      for (let n = 0; n < RADIX; n++) {
+        const child = node.children[n];
+        if (child === null || child === undefined) continue;
+        if (child.hash.length !== length) {
+          throw invalidArgument('node.children', 'child hashes must all have one length');
+        }
+        writer.u64(child.version).raw(child.hash);
+      }
       return writer.finish();
     }
   }
@@ -93,13 +120,35 @@ export function decodeSmtNode(bytes: Uint8Array): SmtNode {
     }
     case INTERNAL_TAG: {
       const depth = reader.u8();
+      if (depth % RADIX_BITS !== 0 || depth > SMT_KEY_BITS - RADIX_BITS) {
+        throw reader.fail(`internal depth ${depth} is not a multiple of 4 in 0..252`);
+      }
       const path = reader.bits(depth, 'path');
       const length = hashLength(reader);
-      const child = (): SmtChildRef => ({ version: reader.u64(), hash: reader.bytesOf(length) });
-      const left = child();
-      const right = child();
+      const present = reader.u16();
+      const leaves = reader.u16();
+      if (
+        present === 0 ||
+        (leaves & ~present) !== 0 ||
+        (present === leaves && (present & (present - 1)) === 0)
+      ) {
+        throw reader.fail(
+          `children ${present.toString(2)}, leaves ${leaves.toString(2)}: not an internal node of two or more keys`,
+        );
+      }
+      const children: (SmtChildRef | null)[] = new Array<SmtChildRef | null>(RADIX);
+      for (let n = 0; n < RADIX; n++) {
+        children[n] =
+          (present >> n) & 1
+            ? {
+                version: reader.u64(),
+                hash: reader.bytesOf(length),
+                leaf: ((leaves >> n) & 1) === 1,
+              }
+            : null;
+      }
       reader.end();
-      return { kind: 'internal', depth, path, left, right };
+      return { kind: 'internal', depth, path, children };
     }
     default:
       throw reader.fail(`unknown node tag ${tag}`);

@@ -1,6 +1,6 @@
 /**
  * The world-state tree: a versioned sparse Merkle tree over 256-bit keys, Jellyfish style
- * (Diem/Aptos JMT, binary with path compression). One version per block; every version stays
+ * (Diem/Aptos JMT: binary hashes, stored as a radix-16 tree). One version per block; every version stays
  * readable and provable until pruned. Hashing: docs/spec/proofs.md §3; storage: §4.
  */
 import {
@@ -16,13 +16,14 @@ import {
 import { invalidArgument, MerkleError } from '../merkle-error';
 import { BatchBuilder, missingNode, type BaseRoot, type SortedUpdate } from './batch-builder';
 import {
-  bitAt,
-  childPath,
-  commonPrefixBits,
   emptyHashOf,
-  hashUpOneSidedLevels,
+  nibbleAt,
+  nibblePath,
+  RADIX,
+  RADIX_BITS,
+  radixChildrenOf,
+  radixRangeHash,
   SMT_KEY_BYTES,
-  sparseInternalHash,
   sparseLeafHash,
 } from './hashing';
 import type { NodeKey, SmtInternalNode, SmtNode } from './node';
@@ -106,8 +107,9 @@ export class SparseMerkleTree {
       if (node.kind === 'leaf') {
         return equalBytes(node.key, key) ? copyBytes(node.value) : undefined;
       }
-      if (commonPrefixBits(node.path, key) < node.depth) return undefined;
-      node = this.loadChild(node, bitAt(key, node.depth));
+      const nibble = nibbleAt(key, node.depth);
+      if (node.children[nibble] === null) return undefined;
+      node = this.loadChild(node, nibble);
     }
   }
 
@@ -119,29 +121,43 @@ export class SparseMerkleTree {
     checkBytes('key', key, SMT_KEY_BYTES);
     let node = this.loadRoot(version);
     const topDown: (Uint8Array | null)[] = []; // topDown[d]: the sibling at depth d + 1
-    const finish = (leaf: SparseMerkleProof['leaf']): SparseMerkleProof => ({
-      leaf,
+    const finish = (leaf: SmtNode | null): SparseMerkleProof => ({
+      leaf:
+        leaf?.kind === 'leaf'
+          ? { key: copyBytes(leaf.key), valueHash: copyBytes(leaf.valueHash) }
+          : null,
       siblings: topDown.reverse(),
     });
     for (;;) {
-      if (node.kind === 'null') return finish(null);
-      if (node.kind === 'leaf') {
-        return finish({ key: copyBytes(node.key), valueHash: copyBytes(node.valueHash) });
-      }
-      const parting = commonPrefixBits(node.path, key);
-      const stop = Math.min(parting, node.depth);
-      while (topDown.length < stop) topDown.push(null); // one-sided levels of the compressed path
-      if (parting < node.depth) {
-        // The key leaves the node's path at bit `parting`: its side there is empty.
-        const nodeHash = sparseInternalHash(this.hash, node.left.hash, node.right.hash);
+      if (node.kind !== 'internal') return finish(node);
+      // Descend the four binary levels inside the node, halving the nibble range each time,
+      // until the key's side is empty or holds a single leaf, or a child node is reached.
+      const children = radixChildrenOf(node.children);
+      const nibble = nibbleAt(key, node.depth);
+      let lo = 0;
+      let width = RADIX;
+      for (;;) {
+        const inRange = children.present & (((1 << width) - 1) << lo);
+        if (inRange === 0) return finish(null);
+        const single = (inRange & (inRange - 1)) === 0;
+        if (width === 1 || (single && (children.leaves & inRange) !== 0)) break;
+        width >>= 1;
+        const keySide = nibble < lo + width ? lo : lo + width;
+        const otherSide = keySide === lo ? lo + width : lo;
+        const otherInRange = children.present & (((1 << width) - 1) << otherSide);
         topDown.push(
-          copyBytes(hashUpOneSidedLevels(this.hash, nodeHash, node.depth, parting + 1, node.path)),
+          otherInRange === 0
+            ? null
+            : copyBytes(radixRangeHash(this.hash, children, otherSide, width)),
         );
-        return finish(null);
+        lo = keySide;
       }
-      const bit = bitAt(key, node.depth);
-      topDown.push(copyBytes((bit === 1 ? node.left : node.right).hash));
-      node = this.loadChild(node, bit);
+      // The child node for the key's nibble (width 1), or a single leaf for its side.
+      const at = width === 1 ? lo : 31 - Math.clz32(children.present & (((1 << width) - 1) << lo));
+      const child = this.loadChild(node, at);
+      if (child.kind === 'leaf') return finish(child);
+      if (width > 1) throw missingNode({ version, bitLength: node.depth + RADIX_BITS, path: key });
+      node = child;
     }
   }
 
@@ -184,12 +200,12 @@ export class SparseMerkleTree {
     return node;
   }
 
-  private loadChild(node: SmtInternalNode, bit: number): SmtNode {
-    const ref = bit === 1 ? node.right : node.left;
+  private loadChild(node: SmtInternalNode, nibble: number): SmtNode {
+    const ref = node.children[nibble]!;
     const key: NodeKey = {
       version: ref.version,
-      bitLength: node.depth + 1,
-      path: childPath(node.path, node.depth, bit),
+      bitLength: node.depth + RADIX_BITS,
+      path: nibblePath(node.path, node.depth, nibble),
     };
     const child = this.store.getNode(key);
     if (child === undefined || child.kind === 'null') throw missingNode(key);
@@ -202,10 +218,8 @@ export class SparseMerkleTree {
         return this.empty;
       case 'leaf':
         return sparseLeafHash(this.hash, node.key, node.valueHash);
-      case 'internal': {
-        const nodeHash = sparseInternalHash(this.hash, node.left.hash, node.right.hash);
-        return hashUpOneSidedLevels(this.hash, nodeHash, node.depth, 0, node.path);
-      }
+      case 'internal':
+        return radixRangeHash(this.hash, radixChildrenOf(node.children), 0, RADIX);
     }
   }
 }
