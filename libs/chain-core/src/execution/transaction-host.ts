@@ -193,16 +193,9 @@ export class TransactionHost {
       );
     }
     this.meter.chargeEvent(encoded.length);
-    // Decoding the encoding gives a copy the contract holds no part of, in the form every
-    // validator sees (integers as bigint) whatever the contract built it from.
-    const copy = decodeValue(encoded, { ...DEFAULT_LIMITS, maxBytes: limits.MAX_EVENT_DATA_BYTES });
-    const recorded: Event = { contract: this.contract, type, data: copy };
-    try {
-      Event.validateBasic(recorded);
-    } catch (error) {
-      this.meter.fail('invalid-event', `event ${type}: ${messageOf(error)}`);
-    }
-    this.events.push(recorded);
+    // The contract name is the registry's and the type was checked above: what is left of
+    // Event.validateBasic is the data, whose encoding just succeeded within the size limit.
+    this.events.push(recordedEvent(this.contract, type, encoded));
     // `encoded` is the writer's fresh copy, which no one else holds; it encodes `copy` too.
     this.encodedEvents.push({ contract: this.contract, type, data: encoded });
   }
@@ -253,4 +246,23 @@ function describe(value: unknown): string {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The event as recorded: its data is the decoding of `encoded`, a copy the contract holds no
+ * part of, in the form every validator sees (integers as bigint) whatever the contract built
+ * it from. Decoded when first read: most events are only ever stored, from `encoded`. The
+ * writer enforces the reader's depth limit and the size was checked, so the decoding cannot
+ * fail (the codec's differential tests: what the writer writes, the reader reads).
+ */
+function recordedEvent(contract: string, type: string, encoded: Uint8Array): Event {
+  let data: CborValue | undefined;
+  return Object.freeze({
+    contract,
+    type,
+    get data(): CborValue {
+      data ??= decodeValue(encoded, { ...DEFAULT_LIMITS, maxBytes: limits.MAX_EVENT_DATA_BYTES });
+      return data;
+    },
+  });
 }

@@ -77,17 +77,38 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** The two lower-case hex digits of each byte value. */
+const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) =>
+  b.toString(16).padStart(2, '0'),
+);
+
+/** Each character code's hex digit value, -1 for a character that is not one. */
+const HEX_VALUES: Int8Array = (() => {
+  const values = new Int8Array(128).fill(-1);
+  for (let d = 0; d < 16; d++) {
+    values[d.toString(16).charCodeAt(0)] = d;
+    values[d.toString(16).toUpperCase().charCodeAt(0)] = d;
+  }
+  return values;
+})();
+
+/** Lower-case hex. Looked up per byte: event data goes through this on every block. */
 export function toHex(bytes: Uint8Array): string {
   let out = '';
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i]!];
   return out;
 }
 
 /** Lower- or upper-case hex of even length. */
 export function fromHex(hex: string): Uint8Array {
-  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) throw new TypeError('not an even-length hex string');
+  if (hex.length % 2 !== 0) throw new TypeError('not an even-length hex string');
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    const high = HEX_VALUES[hex.charCodeAt(2 * i)] ?? -1;
+    const low = HEX_VALUES[hex.charCodeAt(2 * i + 1)] ?? -1;
+    if (high < 0 || low < 0) throw new TypeError('not an even-length hex string');
+    out[i] = (high << 4) | low;
+  }
   return out;
 }
 
