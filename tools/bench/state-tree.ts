@@ -14,7 +14,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { ChainStore, hash, OverlayNodeStore, SparseMerkleTree } from '@trellis/chain-core';
+import {
+  ChainStore,
+  hash,
+  InnerHashCache,
+  OverlayNodeStore,
+  SparseMerkleTree,
+} from '@trellis/chain-core';
 
 const KEYS = Number(process.env['KEYS'] ?? 750);
 const POPULATED = Number(process.env['POPULATED'] ?? 30_000);
@@ -34,6 +40,8 @@ function main(): void {
   const sequenceKey = new Uint8Array(randomBytes(32));
   let height = 0n;
   let sequence = 0;
+  // as a validator's block runner keeps one
+  const innerHashes = new InnerHashCache();
   const block = (): { build: number; commit: number; nodes: number; stale: number } => {
     const updates = Array.from({ length: KEYS }, (_, i) => ({
       key: new Uint8Array(randomBytes(32)),
@@ -42,7 +50,7 @@ function main(): void {
     updates.push({ key: sequenceKey, value: new Uint8Array([0x1a, 0, 0, 0, ++sequence & 0xff]) });
     const t0 = cpuMs();
     const nodes = new OverlayNodeStore(store.nodeStore());
-    const tree = new SparseMerkleTree({ hash: sha256 }, { store: nodes });
+    const tree = new SparseMerkleTree({ hash: sha256, innerHashes }, { store: nodes });
     const root = tree.applyBatch(Number(height), updates);
     const t1 = cpuMs();
     const batch = nodes.pendingBatch()!;

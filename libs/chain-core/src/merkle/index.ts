@@ -17,6 +17,7 @@ export { verifyConsistency, verifyInclusion } from './rfc9162/verify';
 export type { InclusionLeaf } from './rfc9162/verify';
 
 export {
+  InnerHashCache,
   SMT_EMPTY_PREFIX,
   SMT_INTERNAL_PREFIX,
   SMT_KEY_BYTES,

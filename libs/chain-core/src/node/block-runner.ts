@@ -11,7 +11,7 @@ import type { ContractDefinition } from '../contract';
 import type { ExecutionResult, Proposal } from '../consensus';
 import { BlockExecutor, type BlockOutcome, type ResolvedTransaction } from '../execution';
 import { readValidators, scopeSystemState, validatorsChanged } from '../governance';
-import { type NodeStore, SparseMerkleTree } from '../merkle';
+import { InnerHashCache, type NodeStore, SparseMerkleTree } from '../merkle';
 import { type ChainStore, OverlayNodeStore, type StateWrite } from '../storage';
 import { Batch, Transaction } from '../types';
 import { encodeProposal, encodeResult } from './records';
@@ -58,6 +58,8 @@ export interface BlockBatches {
 export class BlockRunner {
   private readonly executor: BlockExecutor;
   private readonly executed = new Map<string, ExecutedBlock>();
+  /** Shared by every block this runner executes: see SparseMerkleTreeOptions.innerHashes. */
+  private readonly innerHashes = new InnerHashCache();
 
   constructor(
     private readonly opts: {
@@ -118,7 +120,10 @@ export class BlockRunner {
       transactions: resolved,
     });
     const nodes = new OverlayNodeStore(nodeRef);
-    const tree = new SparseMerkleTree({ hash: this.opts.hash }, { store: nodes });
+    const tree = new SparseMerkleTree(
+      { hash: this.opts.hash, innerHashes: this.innerHashes },
+      { store: nodes },
+    );
     const stateRoot = tree.applyBatch(Number(header.height), outcome.stateUpdates);
     const nextValidators = validatorsChanged(outcome.writes)
       ? readValidators(scopeSystemState(outcome.overlay)).map((v) => v.publicKey)

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   InMemoryNodeStore,
+  InnerHashCache,
   MerkleError,
   SparseMerkleTree,
   decodeNodeKey,
@@ -12,7 +13,7 @@ import {
   type SparseMerkleProof,
   type SparseUpdate,
 } from '../../src/merkle';
-import { flipBit, hex, sha256 } from './helpers';
+import { flipBit, hex, sha256, utf8 } from './helpers';
 import {
   BytesNodeStore,
   keyOf,
@@ -271,6 +272,73 @@ describe('SparseMerkleTree properties (fast-check)', () => {
       }),
       RUNS,
     );
+  });
+
+  it('innerHashCache_givesTheSameRoots_acrossVersionsAndForks_withFewerHashes', () => {
+    let calls = 0;
+    const counting = (data: Uint8Array) => {
+      calls++;
+      return sha256(data);
+    };
+    fc.assert(
+      fc.property(historyArb(24, 6), historyArb(24, 3), (batches, fork) => {
+        const plain = treeOf();
+        // one cache shared by two trees that share history, then fork: a fork's nodes must not
+        // corrupt the other's roots (the cache is keyed by content)
+        const innerHashes = new InnerHashCache(8);
+        const cachedStore = new InMemoryNodeStore();
+        const cached = new SparseMerkleTree({ hash: sha256, innerHashes }, { store: cachedStore });
+        const other = new SparseMerkleTree(
+          { hash: sha256, innerHashes },
+          { store: new InMemoryNodeStore() },
+        );
+        batches.forEach((batch, v) => {
+          const expected = hex(plain.applyBatch(v, batch));
+          expect(hex(cached.applyBatch(v, batch))).toBe(expected);
+          expect(hex(other.applyBatch(v, batch))).toBe(expected);
+        });
+        let model = batches.reduce(applied, new Map<string, Uint8Array>());
+        fork.forEach((batch, i) => {
+          model = applied(model, batch);
+          const v = batches.length + i;
+          expect(hex(other.applyBatch(v, batch))).toBe(hex(referenceSmtRoot(sha256, model)));
+        });
+        const last = batches.length - 1;
+        for (const k of batches.flat().map((u) => u.key)) {
+          expect(hex(encodeSparseProof(cached.prove(last, k)))).toBe(
+            hex(encodeSparseProof(plain.prove(last, k))),
+          );
+        }
+      }),
+      RUNS,
+    );
+    // and it saves hashing: 300 random keys, then 30 batches of 10
+    const run = (innerHashes?: InnerHashCache) => {
+      const tree = new SparseMerkleTree(
+        { hash: counting, ...(innerHashes ? { innerHashes } : {}) },
+        { store: new InMemoryNodeStore() },
+      );
+      const random = fc.sample(fc.uint8Array({ minLength: 32, maxLength: 32 }), {
+        numRuns: 600,
+        seed: 7,
+      });
+      tree.applyBatch(
+        0,
+        random.slice(0, 300).map((key) => ({ key, value: utf8('v') })),
+      );
+      calls = 0;
+      for (let v = 1; v <= 30; v++) {
+        const keys = random.slice(300 + (v - 1) * 10, 300 + v * 10);
+        tree.applyBatch(
+          v,
+          keys.map((key) => ({ key, value: utf8('w') })),
+        );
+      }
+      return calls;
+    };
+    const without = run();
+    const withCache = run(new InnerHashCache());
+    expect(withCache).toBeLessThan(without * 0.8);
   });
 
   it('aStoreOfBytes_throughTheNodeCodec_givesTheSameRootsAndProofs', () => {

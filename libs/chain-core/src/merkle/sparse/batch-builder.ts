@@ -13,6 +13,8 @@
 import { compareBytes, equalBytes, type HashFn } from '../bytes';
 import { MerkleError } from '../merkle-error';
 import {
+  type InnerHashCache,
+  type InnerHashMemo,
   nibbleAt,
   nibblePath,
   prefixOf,
@@ -68,8 +70,9 @@ interface NewInternal {
    * for that nibble, unchanged (kept without loading or copying it).
    */
   readonly children: (Subtree | null | undefined)[];
-  /** The node of the previous version at this position, when there was one. */
+  /** The node of the previous version at this position, when there was one, and its hash. */
   readonly base?: SmtInternalNode;
+  readonly baseHash?: Uint8Array;
 }
 
 type Subtree = StoredSubtree | NewLeaf | NewInternal;
@@ -92,6 +95,7 @@ export class BatchBuilder {
     private readonly empty: Uint8Array,
     private readonly store: NodeStore,
     private readonly version: number,
+    private readonly innerHashes?: InnerHashCache,
   ) {}
 
   /** Applies `updates` (sorted by key, each key once) to `base`; undefined base = empty tree. */
@@ -200,7 +204,7 @@ export class BatchBuilder {
     }
     if (!changed) return existing;
     this.markStale(existing.key);
-    return this.internalOrAlone(depth, node, children);
+    return this.internalOrAlone(depth, node, existing.hash, children);
   }
 
   /** The leaves `updates[lo, hi)` put, deletions dropped. */
@@ -243,6 +247,7 @@ export class BatchBuilder {
   private internalOrAlone(
     depth: number,
     base: SmtInternalNode,
+    baseHash: Uint8Array,
     children: (Subtree | null | undefined)[],
   ): Subtree | null {
     let only = -1;
@@ -258,7 +263,7 @@ export class BatchBuilder {
       const child = children[only] ?? this.child(base, only)!;
       if (isLeaf(child)) return child;
     }
-    return { kind: 'new-internal', depth, path: base.path, children, base };
+    return { kind: 'new-internal', depth, path: base.path, children, base, baseHash };
   }
 
   /**
@@ -293,8 +298,10 @@ export class BatchBuilder {
         const hashes: (Uint8Array | null)[] = new Array<Uint8Array | null>(RADIX);
         let present = 0;
         let leaves = 0;
+        let changed = 0;
         for (let n = 0; n < RADIX; n++) {
           const child = subtree.children[n];
+          if (child !== undefined) changed |= 1 << n;
           const ref =
             child === undefined
               ? (subtree.base?.children[n] ?? null)
@@ -313,7 +320,14 @@ export class BatchBuilder {
         }
         const prefix = prefixOf(subtree.path, depth);
         this.write(bitLength, path, { kind: 'internal', depth, path: prefix, children: refs });
-        const hash = radixRangeHash(this.hash, { present, leaves, hashes }, 0, RADIX);
+        const { baseHash } = subtree;
+        const memo: InnerHashMemo = {
+          out: [],
+          base: baseHash === undefined ? undefined : this.innerHashes?.take(baseHash),
+          changed,
+        };
+        const hash = radixRangeHash(this.hash, { present, leaves, hashes }, 0, RADIX, memo);
+        this.innerHashes?.set(hash, memo.out);
         return { version: this.version, hash, leaf: false };
       }
     }

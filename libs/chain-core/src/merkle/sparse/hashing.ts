@@ -99,6 +99,24 @@ export interface RadixChildren {
 }
 
 /**
+ * The hashes of an internal node's inner binary nodes, by heap index: range [lo, lo + width)
+ * is at 16 / width + lo / width (1 is the node itself, 2 and 3 its halves, …). Only ranges of
+ * two or more keys are kept; the others are a child's hash or E.
+ */
+export type InnerHashes = (Uint8Array | undefined)[];
+
+/**
+ * Where `radixRangeHash` records the inner hashes it computes (`out`), and those of the
+ * previous version of the node (`base`) it may take for ranges where no child changed: bit n
+ * of `changed` set when the child for nibble n is not the base's.
+ */
+export interface InnerHashMemo {
+  readonly out: InnerHashes;
+  readonly base: InnerHashes | undefined;
+  readonly changed: number;
+}
+
+/**
  * The hash, in the canonical binary tree (proofs.md §3.2), of the subtree of an internal
  * node's children for nibbles [lo, lo + width), width a power of two ≤ 16: empty without a
  * child, the leaf's hash with a single leaf child (a leaf sits where it is alone), the child's
@@ -109,18 +127,81 @@ export function radixRangeHash(
   children: RadixChildren,
   lo: number,
   width: number,
+  memo?: InnerHashMemo,
 ): Uint8Array {
-  const inRange = children.present & (((1 << width) - 1) << lo);
+  const mask = ((1 << width) - 1) << lo;
+  const inRange = children.present & mask;
   if (inRange === 0) return emptyHashOf(hash);
   if ((inRange & (inRange - 1)) === 0 && (width === 1 || (children.leaves & inRange) !== 0)) {
     return children.hashes[31 - Math.clz32(inRange)]!;
   }
+  const index = RADIX / width + lo / width;
+  const kept = memo !== undefined && (memo.changed & mask) === 0 ? memo.base?.[index] : undefined;
   const half = width >> 1;
-  return sparseInternalHash(
-    hash,
-    radixRangeHash(hash, children, lo, half),
-    radixRangeHash(hash, children, lo + half, half),
-  );
+  const h =
+    kept ??
+    sparseInternalHash(
+      hash,
+      radixRangeHash(hash, children, lo, half, memo),
+      radixRangeHash(hash, children, lo + half, half, memo),
+    );
+  if (memo !== undefined) {
+    memo.out[index] = h;
+    if (kept !== undefined) copyInner(memo.base!, memo.out, index);
+  }
+  return h;
+}
+
+/** Copies the inner hashes below heap index `index` (the ranges inside it) from `from`. */
+function copyInner(from: InnerHashes, to: InnerHashes, index: number): void {
+  for (let first = 2 * index, count = 2; first < 2 * RADIX; first *= 2, count *= 2) {
+    for (let i = first; i < first + count; i++) if (from[i] !== undefined) to[i] = from[i];
+  }
+}
+
+/**
+ * Inner hashes of recently written internal nodes, by the node's hash, so that rewriting a
+ * node where one child changed hashes the four levels above that child, not all fifteen
+ * inner nodes. Keyed by content (a node's hash fixes its children and so its inner hashes),
+ * so one cache serves every version and every fork: a miss only costs the hashing. Bounded:
+ * past `maxEntries`, the oldest entries go first.
+ */
+export class InnerHashCache {
+  private readonly entries = new Map<string, InnerHashes>();
+
+  constructor(private readonly maxEntries = 16_384) {}
+
+  /**
+   * The inner hashes of the node with this hash, removed: they are taken when the node is
+   * rewritten, after which (a fork aside) nothing asks for them again, so the cache holds about
+   * the latest tree's internal nodes.
+   */
+  take(nodeHash: Uint8Array): InnerHashes | undefined {
+    const key = cacheKey(nodeHash);
+    const inner = this.entries.get(key);
+    if (inner !== undefined) this.entries.delete(key);
+    return inner;
+  }
+
+  set(nodeHash: Uint8Array, inner: InnerHashes): void {
+    const key = cacheKey(nodeHash);
+    if (this.entries.has(key)) return;
+    if (this.entries.size >= this.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+    this.entries.set(key, inner);
+  }
+
+  /** Entries held: for tests and metrics. */
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+function cacheKey(bytes: Uint8Array): string {
+  let key = '';
+  for (let i = 0; i < bytes.length; i++) key += String.fromCharCode(bytes[i]!);
+  return key;
 }
 
 /** `radixRangeHash` inputs from a stored node's child references. */

@@ -17,6 +17,7 @@ import { invalidArgument, MerkleError } from '../merkle-error';
 import { BatchBuilder, missingNode, type BaseRoot, type SortedUpdate } from './batch-builder';
 import {
   emptyHashOf,
+  InnerHashCache,
   nibbleAt,
   nibblePath,
   RADIX,
@@ -39,6 +40,12 @@ export interface SparseUpdate {
 export interface SparseMerkleTreeOptions {
   /** The chain's hash function (SHA-256 or SM3). */
   readonly hash: HashFn;
+  /**
+   * Inner hashes of recently written nodes, kept across versions (and tree instances) by
+   * whoever applies batch after batch, e.g. a validator; without it every rewritten node is
+   * hashed whole. Results are the same either way. One cache per hash function.
+   */
+  readonly innerHashes?: InnerHashCache;
 }
 
 export interface SparseMerkleTreeDeps {
@@ -53,6 +60,7 @@ export class SparseMerkleTree {
   private readonly hash: HashFn;
   private readonly empty: Uint8Array;
   private readonly store: NodeStore;
+  private readonly innerHashes: InnerHashCache | undefined;
 
   constructor(opts: SparseMerkleTreeOptions, deps: SparseMerkleTreeDeps) {
     digestLength(opts.hash);
@@ -60,6 +68,10 @@ export class SparseMerkleTree {
       throw invalidArgument('deps.store', 'must be a NodeStore');
     }
     this.hash = opts.hash;
+    if (opts.innerHashes !== undefined && !(opts.innerHashes instanceof InnerHashCache)) {
+      throw invalidArgument('opts.innerHashes', 'must be an InnerHashCache');
+    }
+    this.innerHashes = opts.innerHashes;
     this.empty = emptyHashOf(opts.hash);
     this.store = deps.store;
   }
@@ -87,7 +99,7 @@ export class SparseMerkleTree {
     }
     const sorted = sortUpdates(updates);
     const base = latest === undefined ? undefined : this.baseRoot(latest);
-    const builder = new BatchBuilder(this.hash, this.empty, this.store, version);
+    const builder = new BatchBuilder(this.hash, this.empty, this.store, version, this.innerHashes);
     const { root, batch } = builder.build(base, sorted);
     this.store.writeBatch(batch);
     return copyBytes(root);
