@@ -203,6 +203,7 @@ async function main(): Promise<void> {
     let next = 0;
     const cpu = () => ({
       validators: consortium.pids.reduce((sum, pid) => sum + cpuMs(pid), 0),
+      ...Object.fromEntries(consortium.pids.map((pid, i) => [`validator${i}`, cpuMs(pid)])),
       service: cpuMs(stack.pid),
       postgres: db ? postgresCpuMs() : 0,
       bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
@@ -227,8 +228,11 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     const cpuAfter = cpu();
     const blocks = (await chainHeight()) - heightBefore;
-    const perInvoice = (k: keyof typeof cpuAfter) =>
-      ((cpuAfter[k] - cpuBefore[k]) / total).toFixed(2);
+    const perInvoice = (k: string) =>
+      (
+        ((cpuAfter as Record<string, number>)[k]! - (cpuBefore as Record<string, number>)[k]!) /
+        total
+      ).toFixed(2);
     const issuing = (
       (await (await fetch(`${api}/read-model`)).json()) as {
         issuing: { transactions: number; invoices: number; retriedAlone: number };
@@ -249,7 +253,7 @@ async function main(): Promise<void> {
         '',
         `Blocks committed while timed: ${blocks} (${(blocks / seconds).toFixed(1)}/s, ${(total / Math.max(1, blocks)).toFixed(1)} invoices per block)`,
         '',
-        `CPU per invoice, ms: validators (all four) ${perInvoice('validators')}, service ${perInvoice('service')}, benchmark client ${perInvoice('bench')}, ${db ? `PostgreSQL ${perInvoice('postgres')}` : 'PostgreSQL: embedded, in the service'}`,
+        `CPU per invoice, ms: validators (all four) ${perInvoice('validators')}, service ${perInvoice('service')}, benchmark client ${perInvoice('bench')}, ${db ? `PostgreSQL ${perInvoice('postgres')}` : 'PostgreSQL: embedded, in the service'}; each validator ${consortium.pids.map((_, i) => perInvoice(`validator${i}`)).join(' / ')} (the first serves the service's requests and event stream)`,
         '',
       ].join('\n'),
     );
