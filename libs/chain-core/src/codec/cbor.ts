@@ -172,7 +172,9 @@ export function referenceEncodeValue(value: CborValue): Uint8Array {
  */
 export function decodeValue(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS): CborValue {
   checkInput(bytes, limits);
-  return remember(ProfileReader.decode(bytes, limits.maxDepth), bytes.length);
+  // The reader notes the size of every array and map it reads, nested ones too: a record's
+  // schema checks the size of its nested values (event data, arguments) without encoding them.
+  return ProfileReader.decode(bytes, limits.maxDepth, encodedSizes);
 }
 
 /**

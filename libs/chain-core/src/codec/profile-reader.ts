@@ -55,18 +55,21 @@ export class ProfileReader {
   private constructor(
     private readonly bytes: Uint8Array,
     private readonly maxDepth: number,
+    private readonly sizes: WeakMap<object, number> | undefined,
   ) {}
 
   /**
    * Decodes one profile value that must fill `input`.
    * @param maxDepth deepest nesting of arrays and maps (a scalar at the top is depth 0).
+   * @param sizes where to note the encoded size of every array and map read, nested ones
+   *   included (only a deterministic encoding decodes, so a value's bytes are its encoding).
    * @throws CodecError `malformed`, `unsupported` or `too-deep`, naming the byte offset.
    */
-  static decode(input: Uint8Array, maxDepth: number): CborValue {
+  static decode(input: Uint8Array, maxDepth: number, sizes?: WeakMap<object, number>): CborValue {
     // A plain view of the input: `slice` on a Buffer (a Uint8Array subclass) would give views
     // of the input, and byte strings must be copies.
     const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    const reader = new ProfileReader(bytes, maxDepth);
+    const reader = new ProfileReader(bytes, maxDepth, sizes);
     const value = reader.item(0, 0);
     if (reader.pos !== bytes.length) {
       throw malformed(reader.pos, `${bytes.length - reader.pos} trailing bytes after the value`);
@@ -111,10 +114,16 @@ export class ProfileReader {
         this.pos = end;
         return this.text(from, end, start);
       }
-      case 4:
-        return this.array(argument, depth, level, start);
-      case 5:
-        return this.map(argument, depth, level, start);
+      case 4: {
+        const items = this.array(argument, depth, level, start);
+        this.sizes?.set(items, this.pos - start);
+        return items;
+      }
+      case 5: {
+        const entries = this.map(argument, depth, level, start);
+        this.sizes?.set(entries, this.pos - start);
+        return entries;
+      }
       default: {
         // Major type 6, a tag: outside the profile whatever it holds, which is still read for
         // its form. The reference refuses it as too deep when it sits at the depth limit.

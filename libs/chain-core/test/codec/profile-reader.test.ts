@@ -20,6 +20,7 @@ import {
   referenceDecodeValue,
   toHex,
 } from '../../src/codec';
+import { encodedSize } from '../../src/codec/cbor';
 
 type Decode = (bytes: Uint8Array, limits?: DecodeLimits) => CborValue;
 
@@ -294,6 +295,34 @@ describe('ProfileReader (decodeValue) against cbor2 (referenceDecodeValue)', () 
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('property_everyDecodedArrayAndMap_nestedToo_knowsItsEncodedSize', () => {
+    // Schemas check nested values' sizes (event data, arguments) through encodedSize: for a
+    // decoded value it is the size the reader noted, which must be the encoding's.
+    const containers = (value: CborValue, out: CborValue[] = []): CborValue[] => {
+      if (Array.isArray(value)) {
+        out.push(value);
+        for (const item of value) containers(item, out);
+      } else if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+        out.push(value);
+        for (const item of Object.values(value)) containers(item as CborValue, out);
+      }
+      return out;
+    };
+    let seen = 0;
+    fc.assert(
+      fc.property(profileValue, (value) => {
+        const decoded = decodeValue(encodeValue(value));
+        for (const nested of containers(decoded)) {
+          seen++;
+          // the noted size, then the size of a fresh encoding of a structural copy
+          expect(encodedSize(nested)).toBe(encodeValue(structuredClone(nested)).length);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(seen).toBeGreaterThan(300); // (about 450: many generated values are scalars)
   });
 
   // Each fuzz test also counts the outcomes it met, and expects to have met each of them (the
