@@ -1,6 +1,7 @@
 import type { HashFn } from '../../src/codec';
 import {
   InMemoryNodeStore,
+  InnerHashCache,
   MerkleError,
   SparseMerkleTree,
   sparseEmptyHash,
@@ -158,6 +159,29 @@ describe('SparseMerkleTree: the stored radix-16 tree (docs/spec/proofs.md §4)',
     expect(verifySparseProof(sha256, root2, a, utf8('a'), tree.prove(2, a))).toBe(true);
     // a's proof ends where it is alone in the binary tree, bit 1, not at its stored depth 4
     expect(tree.prove(2, a).siblings).toHaveLength(1);
+  });
+});
+
+describe('InnerHashCache', () => {
+  it('take_returnsOnlyTheSameHash_once_andTheOldestEntriesGoFirst', () => {
+    const cache = new InnerHashCache(2);
+    const h1 = new Uint8Array(32).fill(7);
+    const h2 = new Uint8Array(h1);
+    h2[31] = 8; // the same first 48 bits, another hash
+    const inner = [undefined, new Uint8Array(32).fill(1)];
+    cache.set(h1, inner);
+    expect(cache.take(h2)).toBeUndefined(); // a lookalike is a miss
+    expect(cache.take(h1)).toBe(inner);
+    expect(cache.take(h1)).toBeUndefined(); // taken once
+    const h3 = new Uint8Array(32).fill(3);
+    const h4 = new Uint8Array(32).fill(4);
+    cache.set(h1, inner);
+    cache.set(h3, inner);
+    cache.set(h4, inner); // past the bound: h1, the oldest, goes
+    expect(cache.size).toBe(2);
+    expect(cache.take(h1)).toBeUndefined();
+    expect(cache.take(h3)).toBe(inner);
+    expect(cache.take(h4)).toBe(inner);
   });
 });
 

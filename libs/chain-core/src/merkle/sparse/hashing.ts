@@ -10,7 +10,7 @@
  * codec's tagged hashes start with the tag length (1..64, docs/spec/encoding.md); 0x80..0x82
  * are outside both, so no input of one kind can be read as another.
  */
-import { copyBytes, hashWithPrefix, type HashFn } from '../bytes';
+import { copyBytes, equalBytes, hashWithPrefix, type HashFn } from '../bytes';
 
 /** Keys are 256-bit: the caller hashes application keys into this space. */
 export const SMT_KEY_BYTES = 32;
@@ -167,7 +167,11 @@ function copyInner(from: InnerHashes, to: InnerHashes, index: number): void {
  * past `maxEntries`, the oldest entries go first.
  */
 export class InnerHashCache {
-  private readonly entries = new Map<string, InnerHashes>();
+  /** By the first 48 bits of the node's hash; the entry keeps the whole hash to compare. */
+  private readonly entries = new Map<
+    number,
+    { readonly nodeHash: Uint8Array; readonly inner: InnerHashes }
+  >();
 
   constructor(private readonly maxEntries = 16_384) {}
 
@@ -178,18 +182,19 @@ export class InnerHashCache {
    */
   take(nodeHash: Uint8Array): InnerHashes | undefined {
     const key = cacheKey(nodeHash);
-    const inner = this.entries.get(key);
-    if (inner !== undefined) this.entries.delete(key);
-    return inner;
+    const entry = this.entries.get(key);
+    // Another node sharing the first 48 bits (chance, or ground keys) is a miss, never a hit.
+    if (entry === undefined || !equalBytes(entry.nodeHash, nodeHash)) return undefined;
+    this.entries.delete(key);
+    return entry.inner;
   }
 
   set(nodeHash: Uint8Array, inner: InnerHashes): void {
     const key = cacheKey(nodeHash);
-    if (this.entries.has(key)) return;
-    if (this.entries.size >= this.maxEntries) {
+    if (!this.entries.has(key) && this.entries.size >= this.maxEntries) {
       this.entries.delete(this.entries.keys().next().value!);
     }
-    this.entries.set(key, inner);
+    this.entries.set(key, { nodeHash, inner });
   }
 
   /** Entries held: for tests and metrics. */
@@ -198,10 +203,12 @@ export class InnerHashCache {
   }
 }
 
-function cacheKey(bytes: Uint8Array): string {
-  let key = '';
-  for (let i = 0; i < bytes.length; i++) key += String.fromCharCode(bytes[i]!);
-  return key;
+/** The first 48 bits of a hash as a number (a Map key hashes far faster than a string). */
+function cacheKey(h: Uint8Array): number {
+  return (
+    (h[0]! * 0x10000 + h[1]! * 0x100 + h[2]!) * 0x1000000 +
+    (h[3]! * 0x10000 + h[4]! * 0x100 + h[5]!)
+  );
 }
 
 /** `radixRangeHash` inputs from a stored node's child references. */
