@@ -173,8 +173,9 @@ export function referenceEncodeValue(value: CborValue): Uint8Array {
 export function decodeValue(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_LIMITS): CborValue {
   checkInput(bytes, limits);
   // The reader notes the size of every array and map it reads, nested ones too: a record's
-  // schema checks the size of its nested values (event data, arguments) without encoding them.
-  return ProfileReader.decode(bytes, limits.maxDepth, encodedSizes);
+  // schema checks the size of its nested values (event data, arguments) without encoding them,
+  // and copyDecoded knows them for the reader's own.
+  return ProfileReader.decode(bytes, limits.maxDepth, decodedSizes);
 }
 
 /**
@@ -218,10 +219,16 @@ function remember(value: CborValue, size: number): CborValue {
  */
 const encodedSizes = new WeakMap<object, number>();
 
+/**
+ * Encoded sizes of the arrays and maps `decodeValue` made, nested ones included: these are in
+ * the profile's own shapes (bigint integers, null-prototype maps, plain byte copies).
+ */
+const decodedSizes = new WeakMap<object, number>();
+
 /** The length of `encodeValue(value)`; validates it against the profile when not known. */
 export function encodedSize(value: CborValue): number {
   if (typeof value !== 'object' || value === null) return encodeValue(value).length;
-  const known = encodedSizes.get(value);
+  const known = decodedSizes.get(value) ?? encodedSizes.get(value);
   if (known !== undefined) return known;
   const size = encodeValue(value).length;
   encodedSizes.set(value, size);
@@ -255,4 +262,64 @@ function fromDecoded(raw: unknown, maxDepth: number, path: string, depth: number
     return out;
   }
   throw new CodecError('unsupported', `${describe(raw)} is outside the Trellis CBOR profile`, path);
+}
+
+const NOT_DECODED = Symbol('not decoded');
+
+/**
+ * A copy of an array or map `decodeValue` made (nested or not) and its encoded size, built
+ * directly instead of by encoding and decoding it again; undefined for any other value, or
+ * one that is no longer in the profile's shapes (changed after decoding), which the caller
+ * then copies through the codec.
+ */
+export function copyDecoded(
+  value: CborValue,
+  maxDepth = DEFAULT_LIMITS.maxDepth,
+): { value: CborValue; size: number } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const size = decodedSizes.get(value);
+  if (size === undefined) return undefined;
+  const copy = cloneProfile(value, maxDepth, 0);
+  if (copy === NOT_DECODED) return undefined;
+  decodedSizes.set(copy as object, size);
+  return { value: copy, size };
+}
+
+function cloneProfile(
+  value: unknown,
+  maxDepth: number,
+  depth: number,
+): CborValue | typeof NOT_DECODED {
+  switch (typeof value) {
+    case 'bigint':
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'object':
+      break;
+    default:
+      return NOT_DECODED;
+  }
+  if (value === null) return null;
+  if (value instanceof Uint8Array) {
+    return Object.getPrototypeOf(value) === Uint8Array.prototype ? value.slice() : NOT_DECODED;
+  }
+  if (depth >= maxDepth) return NOT_DECODED;
+  if (Array.isArray(value)) {
+    const out: CborValue[] = new Array<CborValue>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = cloneProfile(value[i], maxDepth, depth + 1);
+      if (item === NOT_DECODED) return NOT_DECODED;
+      out[i] = item;
+    }
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== null) return NOT_DECODED;
+  const out = Object.create(null) as { [key: string]: CborValue };
+  for (const key of Object.keys(value)) {
+    const item = cloneProfile((value as Record<string, unknown>)[key], maxDepth, depth + 1);
+    if (item === NOT_DECODED || FORBIDDEN_KEYS.has(key)) return NOT_DECODED;
+    out[key] = item;
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 export {
   DEFAULT_LIMITS,
+  copyDecoded,
   decodeValue,
   encodeValue,
   referenceDecodeValue,

@@ -16,6 +16,7 @@ import {
   DEFAULT_LIMITS,
   HASH_TAGS,
   type HashFn,
+  copyDecoded,
   decodeValue,
   encodeValue,
   isBytes,
@@ -280,6 +281,11 @@ function failed(txId: Uint8Array, error: ReceiptError, steps: bigint): Receipt {
  * freely without touching the transaction.
  */
 function copyArgs(args: unknown, field: string): { args: CborValue; argsBytes: number } {
+  // Args the node decoded (the usual case) are copied as they are, with their known size.
+  const copied = copyDecoded(args as CborValue);
+  if (copied !== undefined && copied.size <= typeLimits.MAX_ARGS_BYTES) {
+    return { args: copied.value, argsBytes: copied.size };
+  }
   let encoded: Uint8Array;
   try {
     encoded = encodeValue(args as CborValue);

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import {
   type CborValue,
   CodecError,
+  copyDecoded,
   DEFAULT_LIMITS,
   type DecodeLimits,
   decodeValue,
@@ -323,6 +324,38 @@ describe('ProfileReader (decodeValue) against cbor2 (referenceDecodeValue)', () 
       { numRuns: 1000 },
     );
     expect(seen).toBeGreaterThan(300); // (about 450: many generated values are scalars)
+  });
+
+  it('property_copyDecoded_isADeepCopyInTheDecodersShapes_orUndefined', () => {
+    fc.assert(
+      fc.property(profileValue, (value) => {
+        const bytes = encodeValue(value);
+        const decoded = decodeValue(bytes);
+        const copied = copyDecoded(decoded);
+        if (typeof decoded !== 'object' || decoded === null || decoded instanceof Uint8Array) {
+          expect(copied).toBeUndefined(); // only arrays and maps are copied this way
+          return;
+        }
+        expect(copied).toBeDefined();
+        expect(copied!.size).toBe(bytes.length);
+        expect(shape(copied!.value, bytes)).toBe(shape(decoded, bytes));
+        expect(toHex(encodeValue(copied!.value))).toBe(toHex(bytes));
+        // nothing shared: changing every byte string of the copy leaves the original as it was
+        const zero = (v: unknown): void => {
+          if (v instanceof Uint8Array) v.fill(0xee);
+          else if (v !== null && typeof v === 'object') Object.values(v).forEach(zero);
+        };
+        zero(copied!.value);
+        expect(toHex(encodeValue(decoded))).toBe(toHex(bytes));
+      }),
+      { numRuns: 1000 },
+    );
+    // a value not made by the decoder, or changed out of the profile's shapes since, is not
+    // copied this way (the caller goes through the codec and its checks)
+    expect(copyDecoded({ a: 1n } as never)).toBeUndefined();
+    const changed = decodeValue(encodeValue({ a: [1n, 2n] })) as { a: unknown[] };
+    changed.a.push(3);
+    expect(copyDecoded(changed as never)).toBeUndefined();
   });
 
   // Each fuzz test also counts the outcomes it met, and expects to have met each of them (the
