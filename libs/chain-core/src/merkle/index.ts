@@ -35,6 +35,7 @@ export type {
 export { verifySparseProof } from './sparse/proof';
 export type { SparseMerkleProof, SparseProofLeaf } from './sparse/proof';
 export { decodeSparseProof, encodeSparseProof } from './sparse/proof-codec';
+export { ByteArena } from './sparse/byte-reader';
 export { InMemoryNodeStore } from './sparse/node-store';
 export type { NodeStore } from './sparse/node-store';
 export {

@@ -3,6 +3,7 @@
  * writes them) and the overlay (which buffers them).
  */
 import {
+  ByteArena,
   encodeNodeKey,
   encodeSmtNode,
   type NodeBatch,
@@ -70,9 +71,9 @@ export function checkNodeKey(field: string, key: unknown): NodeKey {
 }
 
 /** The `smt-stale` key of an entry: staleSinceVersion first, so a scan is oldest first. */
-export function staleKey(entry: StaleNodeEntry): Uint8Array {
-  const nodeKey = encodeNodeKey(entry.nodeKey);
-  const out = new Uint8Array(8 + nodeKey.length);
+export function staleKey(entry: StaleNodeEntry, arena?: ByteArena): Uint8Array {
+  const nodeKey = encodeNodeKey(entry.nodeKey, arena);
+  const out = arena?.take(8 + nodeKey.length) ?? new Uint8Array(8 + nodeKey.length);
   out.set(u64(entry.staleSinceVersion), 0);
   out.set(nodeKey, 8);
   return out;
@@ -83,14 +84,16 @@ export function encodeNodeRows(
   field: string,
   batch: NodeBatch,
 ): { nodes: [Uint8Array, Uint8Array][]; stale: Uint8Array[] } {
+  // The rows go to the store and are dropped with the commit: one arena for all of them.
+  const arena = new ByteArena();
   const nodes = batch.nodes.map(({ key, node }, i): [Uint8Array, Uint8Array] => {
     try {
-      return [encodeNodeKey(key), encodeSmtNode(node)];
+      return [encodeNodeKey(key, arena), encodeSmtNode(node, arena)];
     } catch (error) {
       throw invalidArgument(`${field}.nodes[${i}]`, (error as Error).message);
     }
   });
-  return { nodes, stale: batch.stale.map(staleKey) };
+  return { nodes, stale: batch.stale.map((entry) => staleKey(entry, arena)) };
 }
 
 /** Thrown by every NodeStore here when a batch does not raise the version. */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  ByteArena,
   InMemoryNodeStore,
   MerkleError,
   SparseMerkleTree,
@@ -188,6 +189,16 @@ describe('node and node-key encodings (for persistent stores)', () => {
       expect(decoded.kind).toBe(store.getNode(key)!.kind);
       expect(hex(encodeSmtNode(decoded))).toBe(hex(bytes));
     }
+    // the same bytes written into one arena, none overlapping another (a small chunk: several)
+    const arena = new ByteArena(256);
+    const rows = keys.map((key) => [
+      encodeNodeKey(key, arena),
+      encodeSmtNode(store.getNode(key)!, arena),
+    ]);
+    rows.forEach(([k, v], i) => {
+      expect(hex(k!)).toBe(hex(encodeNodeKey(keys[i]!)));
+      expect(hex(v!)).toBe(hex(encodeSmtNode(store.getNode(keys[i]!)!)));
+    });
   });
 
   it('decoding_refusesInternalNodesTheTreeNeverWrites', () => {

@@ -86,9 +86,12 @@ export class ByteWriter {
   private buffer: Uint8Array;
   private length = 0;
 
-  /** `capacity`: the expected size; the buffer grows past it when needed. */
-  constructor(capacity = 64) {
-    this.buffer = new Uint8Array(capacity);
+  /**
+   * `capacity`: the expected size; the buffer grows past it when needed. With an `arena`, the
+   * buffer is a view of the arena's memory (see ByteArena).
+   */
+  constructor(capacity = 64, arena?: ByteArena) {
+    this.buffer = arena === undefined ? new Uint8Array(capacity) : arena.take(capacity);
   }
 
   u8(value: number): this {
@@ -136,5 +139,30 @@ export class ByteWriter {
       this.buffer = grown;
     }
     return this.buffer;
+  }
+}
+
+/**
+ * Memory for many short-lived encodings at once (a block's sparse-tree rows, written to the
+ * store and dropped): views of a few large buffers instead of a buffer each, which costs an
+ * allocation and a later collection per row. A view keeps its whole chunk alive, so an arena
+ * is for encodings that are dropped together.
+ */
+export class ByteArena {
+  private chunk = new Uint8Array(0);
+  private used = 0;
+
+  constructor(private readonly chunkBytes = 256 * 1024) {}
+
+  /** `n` zero bytes, a view no other `take` overlaps. */
+  take(n: number): Uint8Array {
+    if (n > this.chunkBytes / 4) return new Uint8Array(n);
+    if (this.used + n > this.chunk.length) {
+      this.chunk = new Uint8Array(this.chunkBytes);
+      this.used = 0;
+    }
+    const view = this.chunk.subarray(this.used, this.used + n);
+    this.used += n;
+    return view;
   }
 }
