@@ -7,11 +7,10 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { encodeValue, toHex } from '../codec';
-import { Receipt } from '../types';
+import { toHex } from '../codec';
 import { NAME } from '../types/limits';
 import type { ChainNode } from './chain-node';
-import { toJson } from './json';
+import { JsonBytes, writeStreamEvents } from './receipt-json';
 import { decodeProposal } from './records';
 
 const PING_INTERVAL_MS = 15_000;
@@ -39,6 +38,8 @@ export class EventStreams {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly subscribers = new Set<Subscriber>();
   private readonly unsubscribe: () => void;
+  /** Where messages are written, one at a time. */
+  private readonly json = new JsonBytes();
 
   constructor(
     private readonly node: ChainNode,
@@ -116,7 +117,10 @@ export class EventStreams {
           continue;
         }
         const message = this.blockMessage(s.next, s.filter);
-        await new Promise<void>((resolve) => s.ws.send(message, () => resolve()));
+        // A text frame: the message is JSON, written as UTF-8 bytes.
+        await new Promise<void>((resolve) =>
+          s.ws.send(message, { binary: false }, () => resolve()),
+        );
         s.next += 1n;
       }
     } finally {
@@ -124,7 +128,7 @@ export class EventStreams {
     }
   }
 
-  private blockMessage(height: bigint, filter: Filter): string {
+  private blockMessage(height: bigint, filter: Filter): Buffer {
     const stored = this.node.store.blockAt(height)!;
     // Block 0 is not stored as a proposal: its time is the genesis file's.
     const timestampMs = String(
@@ -132,29 +136,18 @@ export class EventStreams {
         ? decodeProposal(stored.block).header.timestampMs
         : this.node.genesis.timestampMs,
     );
-    const events: unknown[] = [];
+    // Written from the stored receipts' bytes (receipt-json.ts): the spec's message, each
+    // event's data in JSON and as the exact CBOR the contract emitted.
+    const out = this.json
+      .reset()
+      .ascii(`{"kind":"block","height":"${height}","hash":"${toHex(stored.hash)}",`)
+      .ascii(`"timestampMs":"${timestampMs}","events":[`);
+    const wanted = (contract: string, type: string) => matches(filter, contract, type);
+    let first = true;
     this.node.store.receiptsAt(height).forEach((bytes, txIndex) => {
-      const receipt = Receipt.decode(bytes);
-      receipt.events.forEach((event, eventIndex) => {
-        if (!matches(filter, event.contract, event.type)) return;
-        events.push({
-          txId: toHex(receipt.txId),
-          txIndex,
-          eventIndex,
-          contract: event.contract,
-          type: event.type,
-          data: toJson(event.data),
-          dataCbor: toHex(encodeValue(event.data)),
-        });
-      });
+      if (writeStreamEvents(out, bytes, txIndex, wanted, first)) first = false;
     });
-    return JSON.stringify({
-      kind: 'block',
-      height: String(height),
-      hash: toHex(stored.hash),
-      timestampMs,
-      events,
-    });
+    return out.ascii(']}').bytes();
   }
 }
 

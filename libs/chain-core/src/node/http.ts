@@ -25,6 +25,7 @@ import { Receipt, limits } from '../types';
 import type { ChainNode } from './chain-node';
 import { EventStreams } from './events';
 import { toJson } from './json';
+import { JsonBytes, writeReceiptJson } from './receipt-json';
 import { OPENAPI_DOCUMENT } from './openapi';
 import { ProofBuilder, ProofUnavailableError } from './proofs';
 import { decodeResult } from './records';
@@ -101,6 +102,8 @@ class NodeApi {
   /** Resolved when the server closes: ends every `wait=commit` still waiting. */
   private readonly closed: Promise<'closed'>;
   close!: () => void;
+  /** Where committed statuses are written, one at a time. */
+  private readonly statusJson = new JsonBytes();
 
   constructor(
     private readonly node: ChainNode,
@@ -248,14 +251,14 @@ class NodeApi {
         `transaction ${toHex(id)} is pending: poll GET /v1/transactions/${toHex(id)}`,
       );
     }
-    json(res, 200, this.transactionStatus(id)!);
+    jsonText(res, 200, this.transactionStatus(id)!);
   }
 
   transaction = (_req: IncomingMessage, res: ServerResponse, _url: URL, [hex]: string[]) => {
     const id = txIdParam(hex!);
     const found = this.transactionStatus(id);
     if (found === undefined) throw unknownTransaction(hex!);
-    json(res, 200, found);
+    jsonText(res, 200, found);
   };
 
   transactionProof = (req: IncomingMessage, res: ServerResponse, _url: URL, [hex]: string[]) => {
@@ -344,19 +347,20 @@ class NodeApi {
     }
   }
 
-  private transactionStatus(id: Uint8Array): Record<string, unknown> | undefined {
+  /** The status as JSON: a committed one's receipt written from its stored bytes. */
+  private transactionStatus(id: Uint8Array): Buffer | undefined {
     const at = this.node.store.txLocation(id);
     if (at === undefined) {
-      return this.node.isPending(id) ? { id: toHex(id), status: 'pending' } : undefined;
+      return this.node.isPending(id)
+        ? Buffer.from(JSON.stringify({ id: toHex(id), status: 'pending' }))
+        : undefined;
     }
-    const receipt = Receipt.decode(this.node.store.receiptOf(id)!);
-    return {
-      id: toHex(id),
-      status: 'committed',
-      height: String(at.height),
-      index: at.index,
-      receipt: receiptJson(receipt),
-    };
+    const out = this.statusJson
+      .reset()
+      .ascii(`{"id":"${toHex(id)}","status":"committed","height":"${at.height}",`)
+      .ascii(`"index":${at.index},"receipt":`);
+    writeReceiptJson(out, this.node.store.receiptOf(id)!);
+    return out.ascii('}').bytes();
   }
 
   private blockView(height: bigint): Record<string, unknown> | undefined {
@@ -619,7 +623,7 @@ function sendBundle(
   });
 }
 
-/** A receipt as JSON, its events' data also as exact CBOR hex. */
+/** A decoded receipt as JSON, its events' data also as exact CBOR hex (what a node answers: receipt-json.ts writes it from the stored bytes). */
 export function receiptJson(receipt: Receipt): Record<string, unknown> {
   return {
     txId: toHex(receipt.txId),
@@ -636,8 +640,12 @@ export function receiptJson(receipt: Receipt): Record<string, unknown> {
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
+  jsonText(res, status, JSON.stringify(body));
+}
+
+function jsonText(res: ServerResponse, status: number, text: string | Buffer): void {
   res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+  res.end(text);
 }
 
 function sendProblem(res: ServerResponse, p: Problem): void {
