@@ -22,6 +22,7 @@ import {
   toHex,
 } from '../../src/codec';
 import { encodedSize } from '../../src/codec/cbor';
+import { FORBIDDEN, profileValue } from './profile-arbitraries';
 
 type Decode = (bytes: Uint8Array, limits?: DecodeLimits) => CborValue;
 
@@ -82,52 +83,6 @@ function expectAgreement(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_LIMIT
   }
   return accepted ? 'value' : ours.slice('error '.length);
 }
-
-const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
-
-const mapKey = fc.oneof(
-  fc.string({ maxLength: 6 }),
-  fc.constantFrom('a', 'b', 'aa', 'lines', 'netMinor', 'x'.repeat(23), 'y'.repeat(24), 'é', '😀'),
-  fc.string({ unit: 'grapheme', maxLength: 4 }),
-);
-
-const profileValue: fc.Arbitrary<CborValue> = fc.letrec<{ value: CborValue }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constant(null),
-    fc.boolean(),
-    fc.bigInt({ min: -(1n << 64n), max: (1n << 64n) - 1n }),
-    fc.constantFrom(
-      0n,
-      23n,
-      24n,
-      255n,
-      256n,
-      65535n,
-      65536n,
-      (1n << 32n) - 1n,
-      1n << 32n,
-      (1n << 53n) - 1n,
-      1n << 53n,
-      (1n << 64n) - 1n,
-      -1n,
-      -24n,
-      -25n,
-      -(1n << 53n),
-      -(1n << 53n) - 1n,
-      -(1n << 64n),
-    ),
-    fc.string({ unit: 'binary', maxLength: 40 }),
-    fc.string({ maxLength: 40 }),
-    fc.uint8Array({ maxLength: 40 }),
-    fc.array(tie('value'), { maxLength: 6 }),
-    fc.dictionary(
-      mapKey.filter((k) => !FORBIDDEN.includes(k)),
-      tie('value'),
-      { maxKeys: 8, noNullPrototype: true },
-    ),
-  ),
-})).value;
 
 /** The default limits, or a shallow depth limit to meet too-deep often. */
 const limits: fc.Arbitrary<DecodeLimits> = fc.oneof(

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type CborValue, encodeValue, toHex } from '../../src/codec';
+import { encodeValue, toHex } from '../../src/codec';
 import { receiptJson, toJson } from '../../src/node/http';
 import { JsonBytes, writeReceiptJson, writeStreamEvents } from '../../src/node/receipt-json';
 
@@ -18,32 +18,13 @@ const streamEvents = (
   return JSON.parse(out.ascii(']').bytes().toString('utf8')) as Record<string, unknown>[];
 };
 import { Receipt } from '../../src/types';
-
-const dataArb: fc.Arbitrary<CborValue> = fc.letrec<{ value: CborValue }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constant(null),
-    fc.boolean(),
-    fc.bigInt({ min: -(1n << 64n), max: (1n << 64n) - 1n }),
-    fc.string({ unit: 'grapheme', maxLength: 40 }),
-    fc.string({ unit: 'binary', maxLength: 8 }),
-    fc.uint8Array({ maxLength: 300 }),
-    fc.array(tie('value'), { maxLength: 5 }),
-    fc.dictionary(
-      fc
-        .string({ maxLength: 6 })
-        .filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k)),
-      tie('value'),
-      { maxKeys: 5, noNullPrototype: true },
-    ),
-  ),
-})).value;
+import { profileValue } from '../codec/profile-arbitraries';
 
 const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/);
 const eventArb = fc.record({
   contract: name,
   type: fc.stringMatching(/^[a-z]{1,8}(?:\.[a-z]{1,8}){0,2}$/),
-  data: dataArb,
+  data: profileValue,
 });
 const receiptArb: fc.Arbitrary<Receipt> = fc.oneof(
   fc.record({
