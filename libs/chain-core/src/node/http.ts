@@ -348,11 +348,11 @@ class NodeApi {
   }
 
   /** The status as JSON: a committed one's receipt written from its stored bytes. */
-  private transactionStatus(id: Uint8Array): Buffer | undefined {
+  private transactionStatus(id: Uint8Array): string | Buffer | undefined {
     const at = this.node.store.txLocation(id);
     if (at === undefined) {
       return this.node.isPending(id)
-        ? Buffer.from(JSON.stringify({ id: toHex(id), status: 'pending' }))
+        ? JSON.stringify({ id: toHex(id), status: 'pending' })
         : undefined;
     }
     const out = this.statusJson
@@ -623,7 +623,10 @@ function sendBundle(
   });
 }
 
-/** A decoded receipt as JSON, its events' data also as exact CBOR hex (what a node answers: receipt-json.ts writes it from the stored bytes). */
+/**
+ * A decoded receipt as JSON, its events' data also as exact CBOR hex. What a node answers is
+ * written from the stored bytes by receipt-json.ts, which the tests check against this.
+ */
 export function receiptJson(receipt: Receipt): Record<string, unknown> {
   return {
     txId: toHex(receipt.txId),

@@ -1,9 +1,6 @@
 import { toHex } from '../codec';
 
-/**
- * CBOR values as JSON: bigint → decimal string, bytes → lower-case hex, maps → objects.
- * Written as loops: every event of every block the node serves goes through this.
- */
+/** CBOR values as JSON: bigint → decimal string, bytes → lower-case hex, maps → objects. */
 export function toJson(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value === null || typeof value !== 'object') return value;

@@ -128,7 +128,7 @@ function controlEscape(byte: number): string {
 }
 
 /**
- * A stored receipt as JSON: `{txId, status, error, steps, events}` with each event's
+ * A stored receipt as JSON: `{txId, status, error, events, steps}` with each event's
  * `dataCbor` (hex) after its data, as {@link receiptJson} writes a decoded one.
  */
 export function writeReceiptJson(out: JsonBytes, receipt: Uint8Array): void {

@@ -8,6 +8,7 @@ import {
   referenceEncodeValue,
   toHex,
 } from '../../src/codec';
+import { profileValue } from './profile-arbitraries';
 
 const hex = (value: CborValue) => toHex(encodeValue(value));
 
@@ -140,25 +141,6 @@ describe('Trellis CBOR profile', () => {
     // A well-formed pair is one code point, not a lone surrogate.
     expect(hex({ '\ud83d\ude00': 1 })).toBe('a164f09f988001');
   });
-
-  const profileValue: fc.Arbitrary<CborValue> = fc.letrec<{ value: CborValue }>((tie) => ({
-    value: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      fc.constant(null),
-      fc.boolean(),
-      fc.bigInt({ min: -(1n << 64n), max: (1n << 64n) - 1n }),
-      fc.string({ unit: 'grapheme', maxLength: 12 }),
-      fc.uint8Array({ maxLength: 24 }),
-      fc.array(tie('value'), { maxLength: 5 }),
-      fc.dictionary(
-        fc
-          .string({ maxLength: 6 })
-          .filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k)),
-        tie('value'),
-        { maxKeys: 5, noNullPrototype: true },
-      ),
-    ),
-  })).value;
 
   it('property_encodeThenDecode_givesTheSameValue_andTheSameBytes', () => {
     fc.assert(

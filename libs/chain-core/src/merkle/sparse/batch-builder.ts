@@ -20,6 +20,7 @@ import {
   prefixOf,
   RADIX,
   RADIX_BITS,
+  radixChildrenOf,
   radixRangeHash,
   sparseLeafHash,
 } from './hashing';
@@ -295,28 +296,16 @@ export class BatchBuilder {
       case 'new-internal': {
         const { depth } = subtree;
         const refs: (SmtChildRef | null)[] = new Array<SmtChildRef | null>(RADIX);
-        const hashes: (Uint8Array | null)[] = new Array<Uint8Array | null>(RADIX);
-        let present = 0;
-        let leaves = 0;
         let changed = 0;
         for (let n = 0; n < RADIX; n++) {
           const child = subtree.children[n];
           if (child !== undefined) changed |= 1 << n;
-          const ref =
+          refs[n] =
             child === undefined
               ? (subtree.base?.children[n] ?? null)
               : child === null
                 ? null
                 : this.materialize(child, depth + RADIX_BITS, nibblePath(subtree.path, depth, n));
-          if (ref === null) {
-            refs[n] = null;
-            hashes[n] = null;
-            continue;
-          }
-          refs[n] = ref;
-          hashes[n] = ref.hash;
-          present |= 1 << n;
-          if (ref.leaf) leaves |= 1 << n;
         }
         const prefix = prefixOf(subtree.path, depth);
         this.write(bitLength, path, { kind: 'internal', depth, path: prefix, children: refs });
@@ -326,7 +315,7 @@ export class BatchBuilder {
           base: baseHash === undefined ? undefined : this.innerHashes?.take(baseHash),
           changed,
         };
-        const hash = radixRangeHash(this.hash, { present, leaves, hashes }, 0, RADIX, memo);
+        const hash = radixRangeHash(this.hash, radixChildrenOf(refs), 0, RADIX, memo);
         this.innerHashes?.set(hash, memo.out);
         return { version: this.version, hash, leaf: false };
       }

@@ -98,6 +98,11 @@ export interface RadixChildren {
   readonly hashes: readonly (Uint8Array | null | undefined)[];
 }
 
+/** The bits of `children.present` for nibbles [lo, lo + width). */
+export function presentIn(children: RadixChildren, lo: number, width: number): number {
+  return children.present & (((1 << width) - 1) << lo);
+}
+
 /**
  * The hashes of an internal node's inner binary nodes, by heap index: range [lo, lo + width)
  * is at 16 / width + lo / width (1 is the node itself, 2 and 3 its halves, …). Only ranges of
@@ -129,13 +134,13 @@ export function radixRangeHash(
   width: number,
   memo?: InnerHashMemo,
 ): Uint8Array {
-  const mask = ((1 << width) - 1) << lo;
-  const inRange = children.present & mask;
+  const inRange = presentIn(children, lo, width);
   if (inRange === 0) return emptyHashOf(hash);
   if ((inRange & (inRange - 1)) === 0 && (width === 1 || (children.leaves & inRange) !== 0)) {
     return children.hashes[31 - Math.clz32(inRange)]!;
   }
   const index = RADIX / width + lo / width;
+  const mask = ((1 << width) - 1) << lo;
   const kept = memo !== undefined && (memo.changed & mask) === 0 ? memo.base?.[index] : undefined;
   const half = width >> 1;
   const h =

@@ -1,7 +1,7 @@
 /**
  * The world-state tree: a versioned sparse Merkle tree over 256-bit keys, Jellyfish style
- * (Diem/Aptos JMT: binary hashes, stored as a radix-16 tree). One version per block; every version stays
- * readable and provable until pruned. Hashing: docs/spec/proofs.md §3; storage: §4.
+ * (Diem/Aptos JMT: binary hashes, stored as a radix-16 tree). One version per block; every
+ * version stays readable and provable until pruned. Hashing: docs/spec/proofs.md §3; storage: §4.
  */
 import {
   checkBytes,
@@ -20,6 +20,7 @@ import {
   InnerHashCache,
   nibbleAt,
   nibblePath,
+  presentIn,
   RADIX,
   RADIX_BITS,
   radixChildrenOf,
@@ -149,23 +150,22 @@ export class SparseMerkleTree {
       let lo = 0;
       let width = RADIX;
       for (;;) {
-        const inRange = children.present & (((1 << width) - 1) << lo);
+        const inRange = presentIn(children, lo, width);
         if (inRange === 0) return finish(null);
         const single = (inRange & (inRange - 1)) === 0;
         if (width === 1 || (single && (children.leaves & inRange) !== 0)) break;
         width >>= 1;
         const keySide = nibble < lo + width ? lo : lo + width;
         const otherSide = keySide === lo ? lo + width : lo;
-        const otherInRange = children.present & (((1 << width) - 1) << otherSide);
         topDown.push(
-          otherInRange === 0
+          presentIn(children, otherSide, width) === 0
             ? null
             : copyBytes(radixRangeHash(this.hash, children, otherSide, width)),
         );
         lo = keySide;
       }
       // The child node for the key's nibble (width 1), or a single leaf for its side.
-      const at = width === 1 ? lo : 31 - Math.clz32(children.present & (((1 << width) - 1) << lo));
+      const at = width === 1 ? lo : 31 - Math.clz32(presentIn(children, lo, width));
       const child = this.loadChild(node, at);
       if (child.kind === 'leaf') return finish(child);
       if (width > 1) throw missingNode({ version, bitLength: node.depth + RADIX_BITS, path: key });
