@@ -196,7 +196,8 @@ export class TransactionHost {
     // The contract name is the registry's and the type was checked above: what is left of
     // Event.validateBasic is the data, whose encoding just succeeded within the size limit.
     this.events.push(recordedEvent(this.contract, type, encoded));
-    // `encoded` is the writer's fresh copy, which no one else holds; it encodes `copy` too.
+    // `encoded` is the writer's fresh copy, which no one else holds; the recorded event's data
+    // is decoded from it.
     this.encodedEvents.push({ contract: this.contract, type, data: encoded });
   }
 

@@ -191,10 +191,8 @@ export class BatchBuilder {
     let changed = false;
     let i = lo;
     while (i < hi) {
-      // Sorted keys sharing `depth` bits: those of one nibble are a run.
       const n = nibbleAt(updates[i]!.key, depth);
-      let end = i + 1;
-      while (end < hi && nibbleAt(updates[end]!.key, depth) === n) end++;
+      const end = nibbleRunEnd(updates, i, hi, depth);
       const before = this.child(node, n);
       const after = this.update(before, updates, i, end, depth + RADIX_BITS);
       if (after !== before) {
@@ -232,8 +230,7 @@ export class BatchBuilder {
     let i = lo;
     while (i < hi) {
       const n = nibbleAt(leaves[i]!.key, depth);
-      let end = i + 1;
-      while (end < hi && nibbleAt(leaves[end]!.key, depth) === n) end++;
+      const end = nibbleRunEnd(leaves, i, hi, depth);
       children[n] = this.buildFresh(leaves, depth + RADIX_BITS, i, end);
       i = end;
     }
@@ -352,6 +349,23 @@ export class BatchBuilder {
   private markStale(nodeKey: NodeKey): void {
     this.stale.set(nodeKeyId(nodeKey), { staleSinceVersion: this.version, nodeKey });
   }
+}
+
+/**
+ * The end of the run of `items[from, hi)` whose keys have the nibble at `depth` of
+ * `items[from]`'s: the keys are sorted and share their first `depth` bits, so a nibble's keys are
+ * consecutive.
+ */
+function nibbleRunEnd(
+  items: readonly { readonly key: Uint8Array }[],
+  from: number,
+  hi: number,
+  depth: number,
+): number {
+  const n = nibbleAt(items[from]!.key, depth);
+  let end = from + 1;
+  while (end < hi && nibbleAt(items[end]!.key, depth) === n) end++;
+  return end;
 }
 
 function isLeaf(subtree: Subtree): boolean {
