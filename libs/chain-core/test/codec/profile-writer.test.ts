@@ -19,8 +19,8 @@ import {
   toProfileValue,
 } from '../../src/codec';
 import { OutsideProfile, ProfileWriter } from '../../src/codec/profile-writer';
+import { FORBIDDEN, mapKey } from './profile-arbitraries';
 
-const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
 const MAX_DEPTH = DEFAULT_LIMITS.maxDepth;
 
 /** The bytes, or the CodecError as code, message (which starts with the path) and path. */
@@ -81,12 +81,6 @@ function mapIn(where: Realm, entries: [string, unknown][]): object {
   for (const [key, item] of entries) (out as Record<string, unknown>)[key] = item;
   return out;
 }
-
-const mapKey = fc.oneof(
-  fc.string({ maxLength: 6 }),
-  fc.string({ unit: 'grapheme', maxLength: 4 }),
-  fc.constantFrom('a', 'b', 'aa', 'lines', 'x'.repeat(23), 'y'.repeat(24), 'é', '😀', '__proto'),
-);
 
 const integer = fc.oneof(
   fc.bigInt({ min: -(1n << 64n), max: (1n << 64n) - 1n }),

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { encodeValue, toHex } from '../../src/codec';
 import { receiptJson, toJson } from '../../src/node/http';
 import { JsonBytes, writeReceiptJson, writeStreamEvents } from '../../src/node/receipt-json';
+import { Receipt } from '../../src/types';
+import { profileValue } from '../codec/profile-arbitraries';
 
 const out = new JsonBytes();
 const receiptJsonText = (bytes: Uint8Array) => {
@@ -17,8 +19,6 @@ const streamEvents = (
   writeStreamEvents(out, bytes, 3, wanted, true);
   return JSON.parse(out.ascii(']').bytes().toString('utf8')) as Record<string, unknown>[];
 };
-import { Receipt } from '../../src/types';
-import { profileValue } from '../codec/profile-arbitraries';
 
 const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/);
 const eventArb = fc.record({
